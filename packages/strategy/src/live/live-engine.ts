@@ -111,7 +111,12 @@ export class LiveEngine extends Engine {
     // The engine's own cursors belong to its batch loop; a live run moves its own.
     this.#cursors = feeds.map(() => ({ i: -1, dropped: 0 }));
     for (let k = 0; k < feeds.length; k++)
-      this.views[k] = new FeedView(feeds[k]!.symbol, feeds[k]!.interval, { rows: rows[k]! }, this.#cursors[k]!);
+      this.views[k] = new FeedView(
+        feeds[k]!.symbol,
+        feeds[k]!.interval,
+        { rows: rows[k]! },
+        this.#cursors[k]!,
+      );
     // Made here in feed order, as a backtest's loop makes them: the ledger sums equity over its
     // positions in the order they were made, so both sum in the same order.
     this.#positions = feeds.map((f) => this.ledger.position(f.symbol));
