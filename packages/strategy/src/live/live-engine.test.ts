@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { StrategyDefinition } from '../core/definition.ts';
 import type { EngineSettings } from '../core/types.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
+import { randomWalkFeed } from '../core/candles.test-support.ts';
+import { runBacktest } from '../core/engine.ts';
+import type { StrategyContext } from '../core/context.ts';
 import { LiveEngine } from './live-engine.ts';
 
 /** The live runner tests' settings (trading's live-world test support). */
@@ -68,5 +71,50 @@ describe('live engine', () => {
       [false, 101],
       [true, 102],
     ]);
+  });
+
+  it("every series reads as the backtest's over the same candles, also after the rows dropped their older half", () => {
+    // Each field of the candle is a different number, so a field read from the wrong place shows.
+    const read = (ctx: StrategyContext) => {
+      const f = ctx.feed;
+      const series = [f.time, f.open, f.high, f.low, f.close, f.volume];
+      return {
+        index: f.index,
+        now: series.map((s) => s.at(0)),
+        back: series.map((s) => s.at(2)),
+        tail: series.map((s) => Array.from(s.toArray().slice(-3))),
+        length: f.close.length,
+      };
+    };
+    const recorder = (into: Array<ReturnType<typeof read>>): StrategyDefinition => ({
+      onCandle(ctx) {
+        into.push(read(ctx));
+      },
+    });
+    const feed = randomWalkFeed('BTC-USDT', '1m', 60_000, 40);
+    const batch: Array<ReturnType<typeof read>> = [];
+    runBacktest(recorder(batch), [feed], settings());
+    const live: Array<ReturnType<typeof read>> = [];
+    const engine = new LiveEngine(
+      recorder(live),
+      [{ symbol: 'BTC-USDT', interval: '1m' }],
+      settings(),
+      {},
+      8,
+    );
+    const c = feed.columns;
+    for (let i = 0; i < 40; i++)
+      engine.advance(0, {
+        openTime: c.openTime[i]!,
+        closeTime: c.closeTime[i]!,
+        open: c.open[i]!,
+        high: c.high[i]!,
+        low: c.low[i]!,
+        close: c.close[i]!,
+        volume: c.volume[i]!,
+      });
+    expect(live.map(({ length: _l, ...rest }) => rest)).toEqual(batch.map(({ length: _l, ...rest }) => rest));
+    // A live feed keeps its latest candles only: at least half its capacity.
+    expect(live.every((s, i) => s.length >= Math.min(i + 1, 4) && s.length <= 8)).toBe(true);
   });
 });
