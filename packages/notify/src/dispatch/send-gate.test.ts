@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createSendGate, type GateJob } from './send-gate.ts';
 
 /** A job that runs until released, recording when it started. */
@@ -90,6 +90,30 @@ describe('send gate', () => {
     running.finish();
     await gate.drained();
     expect(gate.stats().inFlight).toBe(0);
+  });
+
+  it('gate - expiry hands back only the jobs that waited too long; the later ones keep their turn', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'performance'] });
+    try {
+      const gate = createSendGate({ total: 1, perTenant: 1, perTarget: 1, maxQueuedPerTenant: 10, maxWaitMs: 50 });
+      const started: string[] = [];
+      const running = job('a', 't:x', started);
+      const early = [job('a', 't:1', started), job('b', 't:2', started)];
+      const late = [job('a', 't:3', started), job('b', 't:4', started)];
+      gate.submit(running);
+      for (const j of early) gate.submit(j);
+      vi.advanceTimersByTime(30);
+      for (const j of late) gate.submit(j);
+      vi.advanceTimersByTime(40); // the early ones waited 70 ms, the late ones 40
+      expect(early.flatMap((j) => j.expired)).toEqual(['a/t:1', 'b/t:2']);
+      expect(late.flatMap((j) => j.expired)).toEqual([]);
+      expect(gate.stats()).toEqual({ inFlight: 1, queued: 2 });
+      running.finish();
+      await tick(); // setImmediate is not faked: the slot's release runs, no timer moves
+      expect(started).toEqual(['a/t:x', 'a/t:3']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('gate - whenSpare waits while a freed slot goes to a waiting job, and resolves once one is free', async () => {

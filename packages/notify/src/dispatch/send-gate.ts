@@ -140,14 +140,19 @@ export function createSendGate(options: SendGateOptions): SendGate {
         expiryTimer = undefined;
         const oldest = performance.now() - options.maxWaitMs;
         for (const [tenant, queue] of waiting) {
-          const kept = queue.filter((job) => job.queuedAt! > oldest);
-          for (const job of queue) if (job.queuedAt! <= oldest) job.expire();
-          queued -= queue.length - kept.length;
-          if (kept.length > 0) waiting.set(tenant, kept);
-          else {
+          // A queue is in submission order (pushed at the end, taken out in place), so the jobs
+          // that waited too long are its head: filtering every queue every tick was 3 % of a
+          // `bench:notify` profile with thousands waiting.
+          let stale = 0;
+          while (stale < queue.length && queue[stale]!.queuedAt! <= oldest) stale++;
+          if (stale === 0) continue;
+          const expired = queue.splice(0, stale);
+          queued -= stale;
+          if (queue.length === 0) {
             waiting.delete(tenant);
             turns.splice(turns.indexOf(tenant), 1);
           }
+          for (const job of expired) job.expire();
         }
         scheduleExpiry();
       },
