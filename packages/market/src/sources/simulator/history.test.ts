@@ -75,7 +75,9 @@ describe('simulator - history', () => {
 
   it('seamless - live trades continue the tape: history then live equals one uninterrupted tape', async () => {
     const history = pacedSimulator(5 * MINUTE).history(['1s', '1m']).candles;
-    const live = await liveTrades(pacedSimulator(5 * MINUTE), 2_000);
+    const continuing = pacedSimulator(5 * MINUTE);
+    continuing.markStoredPast(['BTC-USDT', 'ETH-USDT']);
+    const live = await liveTrades(continuing, 2_000);
     // The live feed starts at the live start, not before (no overlap) …
     expect(live[0]!.exchangeTime).toBeGreaterThanOrEqual(LIVE_START);
     const lastLive = live.at(-1)!.exchangeTime;
@@ -95,11 +97,17 @@ describe('simulator - history', () => {
     }
   });
 
-  it('stored past - only the symbols marked continue it', () => {
+  it('stored past - only the markets marked continue it from the minute; the others start now', async () => {
     const sim = pacedSimulator(MINUTE);
     sim.markStoredPast(['ETH-USDT']);
     expect(sim.continuesStoredPast('ETH-USDT')).toBe(true);
     expect(sim.continuesStoredPast('BTC-USDT')).toBe(false);
+    const live = await liveTrades(sim, 400);
+    const first = (symbol: string) => live.find((t) => t.symbol === symbol)!.exchangeTime;
+    // ETH's minute so far is released at once; BTC (a restart: its candles were stored before)
+    // is not traded again before now, what it recorded or lost to the stop stays as it was.
+    expect(first('ETH-USDT')).toBeLessThan(LIVE_START + 1_000);
+    expect(first('BTC-USDT')).toBeGreaterThanOrEqual(NOW);
   });
 
   it('without history - the tape starts live, and history is empty (at full speed too)', async () => {

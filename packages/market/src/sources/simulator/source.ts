@@ -165,7 +165,12 @@ export class SimulatorSource implements MarketSource, ContinuousSource {
     this.#reading = true;
     const plan = this.#tapePlan();
     const config = resolveTapeConfig(this.#options, plan.tapeStart);
-    return this.#options.mode === 'max' ? this.#fast(config) : this.#paced(config, plan.liveStart);
+    if (this.#options.mode === 'max') return this.#fast(config);
+    // A market whose past was stored continues it from the live start; any other (a restart, on a
+    // store that had its candles) starts now, as every source does: the minute before now was
+    // recorded already, or lost to the stop, and is not traded again.
+    const now = this.historyMs === 0 ? plan.liveStart : this.#clock.now();
+    return this.#paced(config, (symbol) => (this.#storedPast.has(symbol) ? plan.liveStart : now));
   }
 
   async *#fast(config: TapeConfig): AsyncGenerator<MarketMessage> {
@@ -177,17 +182,18 @@ export class SimulatorSource implements MarketSource, ContinuousSource {
     }
   }
 
-  async *#paced(config: TapeConfig, liveStart: number): AsyncGenerator<MarketMessage> {
+  async *#paced(config: TapeConfig, liveFrom: (symbol: string) => number): AsyncGenerator<MarketMessage> {
     const tape = tradeTape(config);
-    let next = tape.next().value as Trade;
     // The past (history's candles) is not traded again: live begins where it ended.
-    while (next.exchangeTime < liveStart) next = tape.next().value as Trade;
+    const earliest = Math.min(...config.symbols.map((s) => liveFrom(s.symbol)));
+    let next = tape.next().value as Trade;
+    while (next.exchangeTime < earliest) next = tape.next().value as Trade;
     while (!this.#stop.signal.aborted) {
       const now = this.#clock.now();
       while (next.exchangeTime <= now) {
         const trade = next;
         next = tape.next().value as Trade;
-        if (!this.#subscribed.has(trade.symbol)) continue;
+        if (!this.#subscribed.has(trade.symbol) || trade.exchangeTime < liveFrom(trade.symbol)) continue;
         this.#emitted++;
         yield { kind: 'trade', trade: { ...trade, receivedAt: this.#clock.now() } };
         if (this.#stop.signal.aborted) return;
