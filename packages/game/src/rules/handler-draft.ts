@@ -143,7 +143,7 @@ export function draftOf(state: State): Draft {
     keep(into) {
       into.room = draft.room;
       if (draft.entities === entities) return entities.commit();
-      into.entities = new Map(draft.entities as Map<string, Values>);
+      into.entities = new Map(draft.entities);
     },
   };
 }
