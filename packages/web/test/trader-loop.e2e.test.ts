@@ -16,7 +16,6 @@ import {
   LOOP_SECONDS_WINDOWS,
   recordedSeconds,
   risingKlines,
-  until,
 } from '@tickline/testing';
 import { BinanceMock } from '@tickline/market/internal';
 import { startMockTelegram, type MockTelegram } from '@tickline/trading/internal';
@@ -241,34 +240,28 @@ describe.skipIf(!chromiumBinary.available)("web - the trader's whole loop", () =
       await run.getByTestId('breakdown-exit-reason').locator('tr[data-key="exit_signal"]').waitFor();
       await screenshot(page, 'trader-loop-profit', { fullPage: true });
 
-      // A force exit while the run holds a position: the note names the sale. The run's card says
-      // when the run bought (its newest signal a buy); the fill may still be a price away, or the
-      // run may sell again before the click lands: then wait for its next buy, as a trader would.
+      // A force exit while the run holds a position (its card shows it, refreshed on fills): the
+      // note names the sale. The run may sell by itself before the click lands — then the exit
+      // closes nothing, or cancels its next entry — and the trader waits for the next position.
       page.on('dialog', (dialog: Dialog) => void dialog.accept());
-      const note = run.getByTestId('exit-note');
-      const signals = run.locator('dt:text-is("Signals") + dd');
-      const bought = run.getByTestId('last-signal').locator('.side-buy');
+      const position = run.getByTestId('run-position');
       const deadline = Date.now() + LIVE_WAIT_MS;
-      for (let clickedAfter = -1; ;) {
-        await until(
-          async () => Number(await signals.textContent()) > clickedAfter && (await bought.count()) > 0,
-          {
-            what: 'a new buy on the run card',
-            timeoutMs: LIVE_WAIT_MS,
-            intervalMs: 100,
-          },
-        );
-        clickedAfter = Number(await signals.textContent());
+      for (let answers = 0; ;) {
+        await position.filter({ hasText: /BTC-USDT/ }).waitFor({ timeout: LIVE_WAIT_MS });
         await run.getByTestId('force-exit').click();
-        await note.filter({ hasText: /\S/ }).waitFor({ timeout: SERVER_WAIT_MS });
+        const note = run.locator(`[data-testid="exit-note"][data-answer="${++answers}"]`);
+        await note.waitFor({ timeout: SERVER_WAIT_MS });
         const text = (await note.textContent())!;
-        if (text !== 'No position to close.') {
+        if (/^(Sold|BTC-USDT: market order placed)/.test(text)) {
           expect(text).toMatch(
             /^(Sold .+ BTC-USDT at [\d,.]+\.|BTC-USDT: market order placed, it fills at the next price\.)$/,
           );
           break;
         }
-        if (Date.now() > deadline) throw new Error('the run never held a position to force out');
+        expect(text).toMatch(
+          /^(No position to close\.|Cancelled the run's buy of .+ BTC-USDT before it filled\.)$/,
+        );
+        if (Date.now() > deadline) throw new Error(`the run never held a position to force out: ${text}`);
       }
       await run.getByTestId('breakdown-exit-reason').locator('tr[data-key="force_exit"]').waitFor({
         timeout: LIVE_WAIT_MS,

@@ -222,6 +222,11 @@ export const LiveRunSchema = z.object({
   /** In stop-entry: orders that would open or grow a position are not placed; exits are. */
   stopEntry: z.boolean().optional(),
   /**
+   * The run's own open positions (its fills netted per symbol; negative when short): what a force
+   * exit closes. Absent while flat.
+   */
+  positions: z.array(z.object({ symbol: z.string(), quantity: z.number() })).optional(),
+  /**
    * Set while a feed it reads is unhealthy (stale, a gap, a jump past the band): its entries are
    * refused, its exits go on, its strategy reads `ctx.dataHealthy === false`. Absent when healthy.
    */

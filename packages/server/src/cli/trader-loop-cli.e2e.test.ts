@@ -234,11 +234,16 @@ describe("the trader's loop through the CLI - against tickline start", () => {
       expect(profit.byExitReason.map((b: { key: string }) => b.key)).toContain('exit_signal');
 
       // A force exit while the run is long: its market order fills and the trade closes as such.
+      // Asked while flat, it closes nothing or cancels the run's next entry: asked again.
       const forced = await eventually('a position to force out', async () => {
-        const orders = await cliJson<Array<{ side: string; symbol: string }>>(['live', 'force-exit', runId]);
-        return orders.length > 0 ? orders : undefined;
+        const orders = await cliJson<Array<{ side: string; symbol: string; status: string }>>([
+          'live',
+          'force-exit',
+          runId,
+        ]);
+        return orders.find((o) => o.side === 'sell');
       });
-      expect(forced[0]).toMatchObject({ side: 'sell', symbol: 'BTC-USDT' });
+      expect(forced).toMatchObject({ side: 'sell', symbol: 'BTC-USDT' });
       await eventually('the force_exit trade', async () => {
         const { trades } = await cliJson<{ trades: Array<{ exitReason: string }> }>([
           'trades',

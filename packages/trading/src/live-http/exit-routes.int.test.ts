@@ -5,6 +5,15 @@ import { createLiveTestApp, type LiveTestApp } from '../testing/live-test-app.ts
 const SYMBOL = 'BTC-USDT';
 /** Buys 1 on every candle. */
 const buyer: StrategyDefinition = { onCandle: (ctx) => void ctx.buy({ qty: 1, reason: 'entry' }) };
+/** Buys 1 at market on its first candle, then rests a limit buy far below the price. */
+const rester: StrategyDefinition = {
+  init: () => ({ n: 0 }),
+  onCandle: (ctx) => {
+    const s = ctx.state as { n: number };
+    if (s.n++ === 0) ctx.buy({ qty: 1, reason: 'entry' });
+    else if (s.n === 2) ctx.buy({ type: 'limit', qty: 1, price: ctx.close.at(0) * 0.5, reason: 'dip' });
+  },
+};
 
 describe('live routes - force exit and stop-entry', () => {
   let t: LiveTestApp;
@@ -16,9 +25,9 @@ describe('live routes - force exit and stop-entry', () => {
 
   beforeAll(async () => {
     t = await createLiveTestApp({
-      portfolios: { pa: 'ada' },
+      portfolios: { pa: 'ada', pb: 'cy' },
       prices: { [SYMBOL]: 100 },
-      strategies: { 's1@1': buyer },
+      strategies: { 's1@1': buyer, 's2@1': rester },
       admins: ['root'],
     });
     const enabled = await t.enableRun('ada', { strategyId: 's1', portfolioId: 'pa', symbol: SYMBOL });
@@ -67,5 +76,32 @@ describe('live routes - force exit and stop-entry', () => {
     expect(position()).toBe(0);
     // Nothing held: nothing to do.
     expect((await post('pa:s1/force-exit', 'ada')).json().orders).toEqual([]);
+  });
+
+  it('force exit cancels a working entry first, so the run ends flat (answered as cancelled)', async () => {
+    const enabled = await t.enableRun('cy', { strategyId: 's2', portfolioId: 'pb', symbol: SYMBOL });
+    expect(enabled.statusCode).toBe(201);
+    await candle();
+    await candle();
+    const held = () => t.books.position('pb', SYMBOL)?.quantity ?? 0;
+    expect(held()).toBe(1);
+    const run = (await t.app.inject({ url: '/api/v1/live-strategies/pb:s2', headers: as('cy') })).json().run;
+    expect(run.positions).toEqual([{ symbol: SYMBOL, quantity: 1 }]);
+    const exit = await post('pb:s2/force-exit', 'cy');
+    expect(exit.statusCode).toBe(200);
+    expect(
+      exit
+        .json()
+        .orders.map((o: { side: string; type: string; status: string }) => [o.side, o.type, o.status]),
+    ).toEqual([
+      ['buy', 'limit', 'cancelled'],
+      ['sell', 'market', 'filled'],
+    ]);
+    expect(held()).toBe(0);
+    const after = (await t.app.inject({ url: '/api/v1/live-strategies/pb:s2', headers: as('cy') })).json()
+      .run;
+    expect(after.positions).toBeUndefined();
+    const open = await t.app.inject({ url: '/api/v1/portfolios/pb/orders?status=open', headers: as('cy') });
+    expect(open.json().orders ?? []).toEqual([]);
   });
 });

@@ -31,7 +31,7 @@ export function exitRoutes(
       schema: {
         summary: "Close a live run's positions at market",
         description:
-          "Sells (or buys back) the run's own position in `symbol`, or in every symbol without it, at market. The run's engine books the fill as an exit with reason `force_exit`. The answer waits a few seconds for the fills: an order still `new` fills at the next price. No position: no orders.",
+          "Cancels the run's working entries (orders that would open or grow a position: answered with status `cancelled`), then sells (or buys back) the run's own position in `symbol`, or in every symbol without it, at market. The run's engine books the fill as an exit with reason `force_exit`. The answer waits a few seconds for the fills: an order still `new` fills at the next price. No position and no entry working: no orders.",
         params: RunParams,
         body: z.strictObject({ symbol: LiveSymbol.optional() }).default({}),
         response: { 200: OrdersResponseSchema },

@@ -85,6 +85,11 @@ export interface LiveRunStatus {
   lastError?: { code: string; reason: string; at: number };
   /** In stop-entry: orders that open or grow a position are not placed, exits are (run-exit.ts). */
   stopEntry?: boolean;
+  /**
+   * The run's own open positions (its fills netted per symbol, negative when short): what a force
+   * exit closes. Absent or empty while flat.
+   */
+  positions?: Array<{ symbol: string; quantity: number }>;
   /** Its latest parity check (parity-monitor.ts): absent before the first. */
   parity?: ParityCheck;
   /**

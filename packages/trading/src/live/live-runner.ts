@@ -33,7 +33,7 @@ import {
 import { readFlattenFills } from './run-flatten.ts';
 import { fillOnTrade, marketSteps } from './market-prices.ts';
 import { RunOrders } from './run-orders.ts';
-import { exitOrders, OrderWaiters } from './run-exit.ts';
+import { exitOrders, isEntry, notePositions, OrderWaiters } from './run-exit.ts';
 import { reopenWithRetries } from './run-reopen.ts';
 import { announcePause, pauseOf, pauseRun, type RunPauseContext } from './run-pause.ts';
 import { type CatchUpContext, catchUp, OrderHolds, RecentCandles } from './run-catch-up.ts';
@@ -369,6 +369,7 @@ export class LiveRunner {
     const closed = await readFlattenFills(this.#o.orders, run.spec.portfolioId, run.fills);
     if (closed.length === 0) return;
     run.fills = [...run.fills, ...closed].sort((a, b) => a[5] - b[5]).slice(-MAX_RECORDED_FILLS);
+    notePositions(run);
   }
 
   /** The owner's stop: forgotten in the store (every process drops it at its next sync) and here. */
@@ -404,7 +405,12 @@ export class LiveRunner {
    * Closes run `id`'s positions (`symbol`'s, or all) at market for `userId`, and answers with the
    * orders as placed once they ended or after `waitMs` (a market order fills at the next price;
    * the journal then holds the fill): undefined
-   * when the run is not here, empty when it holds no position.
+   * when the run is not here, empty when it holds no position and has no entry working.
+   *
+   * Its working entries go first, cancelled (and answered as such): the owner asked to be out, and
+   * an entry filling a moment after the answer — a market buy fills at the next bar — would put the
+   * run back in the position just closed. An entry that fills before its cancel lands is closed
+   * with the rest. (Freqtrade's force exit cancels an open entry order the same way.)
    */
   async forceExit(
     id: string,
@@ -416,6 +422,12 @@ export class LiveRunner {
     if (run === undefined) return undefined;
     const key = String(this.#o.clock.now());
     const placed: VenueOrder[] = [];
+    for (const [clientOrderId, order] of [...run.byClientId]) {
+      if ((symbol !== undefined && order.symbol !== symbol) || !isEntry(run, order)) continue;
+      const cancelled = await this.#orders.cancel(run, clientOrderId, 'force exit');
+      if (cancelled.status === 'cancelled') placed.push(cancelled);
+      // Filled meanwhile: the desk reports the fill before its answer, so its position is booked.
+    }
     for (const order of exitOrders(run, symbol, () => --this.#exitIds)) {
       const sent = await this.#orders.placeExit(run, order, userId, key);
       if (!isFinalStatus(sent.status)) await this.#exitWaiters.ended(sent.clientOrderId, waitMs);

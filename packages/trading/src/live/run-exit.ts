@@ -26,6 +26,13 @@ export function runPositions(run: LiveRun): Map<string, number> {
   return positions;
 }
 
+/** Copies the run's positions into its status, for the API and the run's card: after its fills change. */
+export function notePositions(run: LiveRun): void {
+  const positions = [...runPositions(run)].map(([symbol, quantity]) => ({ symbol, quantity }));
+  if (positions.length > 0) run.status.positions = positions;
+  else delete run.status.positions;
+}
+
 /**
  * Whether `order` opens or grows a position: a buy while long or flat, a sell while short. In
  * stop-entry such an order is refused; everything else (a sell of a long, a buy back of a short)

@@ -12,7 +12,7 @@ import type { LiveMetrics } from './live-metrics.ts';
 import type { LiveOrder, LiveSessionStep, RecordedFill } from '@tickline/strategy';
 import { StrategySignal, type StrategySignalData } from './live-events.ts';
 import { DEFAULT_KEEP_LOGS, keepLogs, type LiveRun, MAX_RECORDED_FILLS } from './live-run.ts';
-import { isEntry } from './run-exit.ts';
+import { isEntry, notePositions } from './run-exit.ts';
 import type { FeedCandle, LiveRunnerOptions } from './live-runner-types.ts';
 
 /** The runner's options the order routing uses. */
@@ -62,6 +62,7 @@ export class RunOrders {
       ];
       run.session.applyFill(...fill);
       if (run.fills.length < MAX_RECORDED_FILLS) run.fills.push(fill);
+      notePositions(run);
       if (!d.partial) this.#forget(run, order);
     } else if (event.type === 'order.cancelled' || event.type === 'order.rejected') {
       this.#forget(run, order);
@@ -72,12 +73,7 @@ export class RunOrders {
   async act(run: LiveRun, step: LiveSessionStep, candle: FeedCandle): Promise<void> {
     for (const id of step.cancelled) {
       const clientOrderId = run.byEngineId.get(id);
-      if (clientOrderId === undefined) continue;
-      const order = run.byClientId.get(clientOrderId)!;
-      await this.#o.desk.cancel(
-        { portfolioId: run.spec.portfolioId, symbol: order.symbol, clientOrderId },
-        'strategy',
-      );
+      if (clientOrderId !== undefined) await this.cancel(run, clientOrderId, 'strategy');
     }
     // Legs count on across the run's feeds whose candles close at the same time (decided in feed
     // order, the same order after a restart): each order of that close time gets its own id.
@@ -86,6 +82,15 @@ export class RunOrders {
         ? run.legs
         : (run.legs = { closeTime: candle.closeTime, next: 0 });
     for (const order of step.placed) await this.#place(run, order, candle, legs.next++);
+  }
+
+  /** Cancels the run's working order `clientOrderId` at the desk; `detail` says who asked. */
+  cancel(run: LiveRun, clientOrderId: string, detail: string): Promise<Order> {
+    const order = run.byClientId.get(clientOrderId)!;
+    return this.#o.desk.cancel(
+      { portfolioId: run.spec.portfolioId, symbol: order.symbol, clientOrderId },
+      detail,
+    );
   }
 
   /**

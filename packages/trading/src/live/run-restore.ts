@@ -15,6 +15,7 @@ import type {
 } from '@tickline/strategy';
 import { lastDecided, type LiveRun, MAX_RECORDED_FILLS } from './live-run.ts';
 import { readFlattenFills } from './run-flatten.ts';
+import { notePositions } from './run-exit.ts';
 import type { StoredLiveRun } from './live-store.ts';
 import type { LiveRunnerOptions, LiveStrategySpec, WarmupWindow } from './live-runner-types.ts';
 
@@ -170,6 +171,7 @@ export async function inherit(run: LiveRun, before: LiveRun, keepLogs: number): 
   if (last !== undefined) status.lastCandleTime = last;
   await run.session.restore({ fills: before.fills, orders: [...before.byClientId.values()] });
   run.fills = [...before.fills];
+  notePositions(run);
   for (const [clientOrderId, order] of before.byClientId) run.byClientId.set(clientOrderId, order);
   for (const [id, clientOrderId] of before.byEngineId) run.byEngineId.set(id, clientOrderId);
 }
@@ -229,6 +231,7 @@ export async function rebuild(run: LiveRun, journal: LiveRunnerOptions['orders']
   if (fills.length === 0 && working.length === 0) return;
   await run.session.restore({ fills, orders: working });
   run.fills = fills.slice(-MAX_RECORDED_FILLS);
+  notePositions(run);
   working.forEach((order, i) => {
     const clientOrderId = open[i]!.clientOrderId;
     run.byEngineId.set(order.id, clientOrderId);

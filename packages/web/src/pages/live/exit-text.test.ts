@@ -18,6 +18,18 @@ describe('force exit wording', () => {
     expect(exitText([])).toBe('No position to close.');
   });
 
+  it('an entry the exit cancelled says so, before the sale', () => {
+    const entry = order({
+      side: 'buy',
+      status: 'cancelled',
+      quantity: 0.5,
+      filledQuantity: 0,
+      filledQuote: 0,
+    });
+    expect(exitText([entry])).toBe("Cancelled the run's buy of 0.5 BTC-USDT before it filled.");
+    expect(exitText([entry, order({})])).toMatch(/^Cancelled the run's buy .+ Sold 2 BTC-USDT at 100\.25/);
+  });
+
   it('a working order fills at the next price; a refused one says why', () => {
     expect(exitText([order({ status: 'new', filledQuantity: 0, filledQuote: 0 })])).toBe(
       'BTC-USDT: market order placed, it fills at the next price.',

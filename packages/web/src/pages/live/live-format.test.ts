@@ -1,10 +1,23 @@
 import type { LiveRun } from '@tickline/client';
 import { describe, expect, it } from 'vitest';
-import { dataHealthText, pauseText, timeText } from './live-format.ts';
+import { dataHealthText, pauseText, positionText, timeText } from './live-format.ts';
 
 const paused = (code: string, reason: string) => ({ pause: { code, reason } }) as unknown as LiveRun;
 
 describe('live run wording', () => {
+  it('a run holds its positions, or is flat', () => {
+    expect(positionText({})).toBe('flat');
+    expect(positionText({ positions: [] })).toBe('flat');
+    expect(
+      positionText({
+        positions: [
+          { symbol: 'BTC-USDT', quantity: 0.5 },
+          { symbol: 'ETH-USDT', quantity: -2 },
+        ],
+      }),
+    ).toBe('0.5 BTC-USDT, -2 ETH-USDT');
+  });
+
   it('a kill-switch pause reads the engager’s reason once', () => {
     expect(pauseText(paused('kill_switch', 'kill switch: wild market'))).toBe(
       'Paused by the kill switch: wild market',

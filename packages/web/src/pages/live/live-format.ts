@@ -42,6 +42,12 @@ export function signalText(signal: LiveSignal): string {
   return `${signal.side} ${formatQuantity(signal.quantity)} ${signal.symbol} ${signal.type}${price}`;
 }
 
+/** What the run holds, e.g. `0.5 BTC-USDT, -2 ETH-USDT` (short below zero), or `flat`. */
+export function positionText(run: Pick<LiveRun, 'positions'>): string {
+  const held = run.positions ?? [];
+  return held.length === 0 ? 'flat' : held.map((p) => `${formatQuantity(p.quantity)} ${p.symbol}`).join(', ');
+}
+
 export function timeText(ms: number | undefined): string {
   return ms === undefined ? '—' : new Date(ms).toLocaleTimeString();
 }

@@ -2,7 +2,7 @@
  * @module Live strategies: run a strategy version on live feeds of the paper portfolio, and watch
  * each run — running or paused (with the reason), candles seen, its last signal, its logs — with
  * pause, resume, stop, stop entries and force exit; below, the feed of every run's signals as they arrive on `user:{id}`.
- * Signals and pauses on `user:{id}` also refresh the list at once.
+ * Signals, pauses and order events on `user:{id}` also refresh the list at once.
  */
 import type { LiveRun, StrategySummary } from '@tickline/client';
 import { EventType } from '@tickline/protocol';
@@ -14,9 +14,9 @@ import { Empty, ErrorState, Loading } from '../../components/states.tsx';
 import { useAsync } from '../../components/use-async.ts';
 import { usePolling } from '../../components/use-polling.ts';
 import { codedErrorText } from '../portfolio/portfolio-format.ts';
-import { usePortfolio, useSettledEvents } from '../portfolio/use-portfolio.ts';
+import { ORDER_EVENTS, usePortfolio, useSettledEvents } from '../portfolio/use-portfolio.ts';
 import { EnableLiveForm } from './enable-live-form.tsx';
-import { dataHealthText, pauseText, signalText, timeText } from './live-format.ts';
+import { dataHealthText, pauseText, positionText, signalText, timeText } from './live-format.ts';
 import { RunExitControls } from './run-exit-controls.tsx';
 import { ParityPanel } from './parity-panel.tsx';
 import { RunResults } from './run-results.tsx';
@@ -31,7 +31,8 @@ export function LiveStrategiesPage(): ReactNode {
   const portfolio = usePortfolio();
   const runs = usePolling(() => client.liveStrategies.list(), RUNS_REFRESH_MS, [client]);
   const strategies = useAsync(() => client.strategies.list(), [client]);
-  useSettledEvents([EventType.StrategySignal, EventType.StrategyLivePaused], runs.reload);
+  // Fills move a run's position: its card shows what a force exit would close.
+  useSettledEvents([EventType.StrategySignal, EventType.StrategyLivePaused, ...ORDER_EVENTS], runs.reload);
   const signals = useSignalFeed(runs.data);
   const initial = new URLSearchParams(window.location.search).get('strategy') ?? undefined;
 
@@ -147,6 +148,10 @@ function RunList(props: {
                 <div>
                   <dt>Signals</dt>
                   <dd>{run.signals}</dd>
+                </div>
+                <div>
+                  <dt>Position</dt>
+                  <dd data-testid="run-position">{positionText(run)}</dd>
                 </div>
                 <div>
                   <dt>Last candle</dt>

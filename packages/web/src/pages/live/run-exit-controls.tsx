@@ -14,6 +14,8 @@ export function RunExitControls(props: { run: LiveRun; onChange: () => void }): 
   const { run } = props;
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<string>();
+  // Counts answers, so a reader (a test, a screen reader's diff) tells a new answer from the last.
+  const [answers, setAnswers] = useState(0);
 
   async function act(body: () => Promise<string>) {
     setBusy(true);
@@ -24,6 +26,7 @@ export function RunExitControls(props: { run: LiveRun; onChange: () => void }): 
       setNote(codedErrorText(caught));
     } finally {
       setBusy(false);
+      setAnswers((n) => n + 1);
       props.onChange();
     }
   }
@@ -61,7 +64,7 @@ export function RunExitControls(props: { run: LiveRun; onChange: () => void }): 
         Force exit
       </button>
       {note ? (
-        <span className="small" role="status" data-testid="exit-note">
+        <span className="small" role="status" data-testid="exit-note" data-answer={answers}>
           {note}
         </span>
       ) : null}
