@@ -15,7 +15,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { arenaGame } from '../games/arena/arena.ts';
 import { RejectReason } from '../zone/errors.ts';
 import { WALLED_MAP } from '../zone/zone-fixture.ts';
-import { roomSnapshotKey } from '../rooms/room-snapshots.ts';
 import type { TestGameClient } from '../transport/test-client.ts';
 import { failoverHarness, type FailoverGameProcess } from './room-failover.test-support.ts';
 
@@ -117,10 +116,7 @@ describe.skipIf(!found.available)(`arena failover across game processes ${found.
     // commands); bob walks 3 south.
     expect(await move(ann, { x: 6.5, y: 5.5 })).toBe('accepted');
     expect(await move(bob, { x: 2.5, y: 8.5 })).toBe('accepted');
-    await until(
-      async () => ((await east.scheduler.takeNow(roomSnapshotKey(roomId), 'hot'))?.stored.length ?? 0) > 0,
-      { timeoutMs: 60_000, what: 'a hot snapshot' },
-    );
+    await east.hotSnapshot(roomId);
     // These two are on the journal only: the take-over replays them.
     expect(await move(ann, { x: 6.5, y: 7.5 })).toBe(RejectReason.Blocked);
     expect(await move(ann, { x: 0.5, y: 0.5 })).toBe(RejectReason.Teleport);

@@ -14,7 +14,6 @@ import { requireRedisServer, startRedis, until, type RedisServerHandle } from '@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtInGames } from '../games/load-games.ts';
 import { replayRoom } from '../rooms/room-replay.ts';
-import { roomSnapshotKey } from '../rooms/room-snapshots.ts';
 import type { TestGameClient } from '../transport/test-client.ts';
 import { failoverHarness, type FailoverGameProcess as GameProcess } from './room-failover.test-support.ts';
 
@@ -80,12 +79,7 @@ describe.skipIf(!found.available)(`room failover across game processes ${found.r
       // those four moves (the scheduled ones are a minute apart here, so it is the last one).
       const starter = stateOf(east, roomId).room.turn;
       for (const column of [0, 1, 0, 1]) await play(east, roomId, players, column);
-      await until(
-        async () => ((await east.scheduler.takeNow(roomSnapshotKey(roomId), 'hot'))?.stored.length ?? 0) > 0,
-        {
-          timeoutMs: 60_000,
-        },
-      );
+      await east.hotSnapshot(roomId);
       // Two more moves after that snapshot, on the log only when their journal record is.
       for (const column of [0, 1]) await play(east, roomId, players, column);
       await until(async () => (await harness.commandsLogged(roomId)) >= 6, { timeoutMs: 60_000 });

@@ -17,11 +17,13 @@ import {
 } from '@tickline/eventlog';
 import { createMetricsRegistry, decodeEvent, silentLogger } from '@tickline/kernel';
 import { MessageType } from '@tickline/protocol';
+import { until } from '@tickline/testing';
 import { createJoinTokens } from '../coordinator/join-token.ts';
 import { localRoomOperations } from '../remote/room-operations.ts';
 import { createRoomResponder, remoteRoomOperations } from '../remote/room-rpc.ts';
 import type { AnyGameRules } from '../rules/index.ts';
 import { RoomTicks } from '../rooms/room-journal.ts';
+import { roomSnapshotKey } from '../rooms/room-snapshots.ts';
 import { RoomRegistry } from '../rooms/room-registry.ts';
 import { RoomSessions, ROOM_TOKEN_SCOPE } from '../rooms/room-sessions.ts';
 import { GameSessions } from '../session/game-sessions.ts';
@@ -135,6 +137,12 @@ export function failoverHarness(options: FailoverHarnessOptions) {
       await publisher.stop();
     };
     processes.push({ stop });
+    /** Takes a hot snapshot of `roomId` now (again until one is stored): what a take-over starts from. */
+    const hotSnapshot = (roomId: string) =>
+      until(async () => ((await scheduler.takeNow(roomSnapshotKey(roomId), 'hot'))?.stored.length ?? 0) > 0, {
+        timeoutMs: 60_000,
+        what: `a hot snapshot of ${roomId}`,
+      });
     return {
       name,
       url,
@@ -144,6 +152,7 @@ export function failoverHarness(options: FailoverHarnessOptions) {
       desk,
       failover,
       scheduler,
+      hotSnapshot,
       kill: async () => {
         alive = false;
         await responder.stop();

@@ -13,7 +13,6 @@ import { requireRedisServer, startRedis, until, type RedisServerHandle } from '@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tagGame } from '../games/tag/tag.ts';
 import type { RoomRunner } from '../rooms/room-runner.ts';
-import { roomSnapshotKey } from '../rooms/room-snapshots.ts';
 import type { TestGameClient } from '../transport/test-client.ts';
 import { failoverHarness, type FailoverGameProcess } from './room-failover.test-support.ts';
 
@@ -95,13 +94,7 @@ describe.skipIf(!found.available)(`tag failover across game processes ${found.re
     const secondIt = firstIt === 'ann' ? 'bob' : 'ann';
     expect(roomOf(east, roomId)).toMatchObject({ it: seatOf(east, roomId, secondIt), tags: 1 });
     // A snapshot after the tag, then a move on the journal only.
-    await until(
-      async () => ((await east.scheduler.takeNow(roomSnapshotKey(roomId), 'hot'))?.stored.length ?? 0) > 0,
-      {
-        timeoutMs: 60_000,
-        what: 'a hot snapshot',
-      },
-    );
+    await east.hotSnapshot(roomId);
     const mover = players.get(secondIt)!;
     const moveSeq = ++mover.seq;
     mover.client.send({
