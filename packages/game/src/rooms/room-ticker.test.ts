@@ -1,9 +1,12 @@
 /** Rooms of a tick rate share one timer: a room costs no timer of its own between its commands. */
 import { ManualClock } from '@tickline/kernel';
 import { describe, expect, it } from 'vitest';
+import { arenaGame } from '../games/arena/arena.ts';
 import { builtInGames } from '../games/load-games.ts';
 import { ManualScheduler } from '../loop/scheduler.ts';
+import type { RoomRejection } from '../rules/index.ts';
 import { RoomRegistry } from './room-registry.ts';
+import { RoomRunner } from './room-runner.ts';
 import { RoomTicker } from './room-ticker.ts';
 import { recordingLogger } from '../rules/rules-fixture.ts';
 
@@ -51,5 +54,31 @@ describe('room ticker - one timer per tick rate', () => {
       ['error', 'bad'],
       ['error', 'bad'],
     ]);
+  });
+
+  it('a late ticker keeps its rooms on wall time: a player at the allowed rate is never refused', () => {
+    const clock = new ManualClock(1_000_000);
+    const scheduler = new ManualScheduler();
+    const ticker = new RoomTicker({ periodMs: 50, clock, scheduler });
+    // At most 4 moves a 20-tick window: one every 5 ticks is exactly the allowed rate.
+    const game = arenaGame({ rateWindowTicks: 20, maxCommandsPerWindow: 4 });
+    const runner = new RoomRunner({ game, roomId: 'late', tickRateHz: 20, events: { publish: () => {} }, clock, ticker });
+    const refused: RoomRejection[] = [];
+    runner.onTick((r) => void refused.push(...r.rejections));
+    runner.submit({ kind: 'join', playerId: 'ann', seq: 0 });
+    runner.start();
+    const { x, y } = runner.room.state.entities.get('ann') ?? { x: 500, y: 500 };
+    for (let seq = 1; seq <= 40; seq++) {
+      // The loaded machine wakes the timer 5 ticks late each time.
+      clock.advance(5 * 50);
+      scheduler.runDue();
+      // The client stamps its move with the last tick it saw, one move per 5 ticks of wall time.
+      runner.submit({ kind: 'command', playerId: 'ann', seq, command: { tick: runner.tick, x, y } });
+    }
+    clock.advance(5 * 50);
+    scheduler.runDue();
+    expect(refused).toEqual([]);
+    expect(runner.tick).toBe(41 * 5);
+    runner.stop();
   });
 });
