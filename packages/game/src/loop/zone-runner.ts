@@ -15,6 +15,7 @@ import {
   type ZoneRunnerOptions,
 } from './runner-options.ts';
 import { createTickMetrics, type TickMetrics } from './tick-metrics.ts';
+import { TickSchedule } from './tick-schedule.ts';
 import type { DrainOptions, TickInfo, TickListener, ZoneHost } from './zone-host.ts';
 
 /** The connected clients of a zone, as the runner sees them (the session layer implements it). */
@@ -49,11 +50,11 @@ export class ZoneRunner implements ZoneHost {
   readonly #durations = new DurationWindow();
   readonly #listeners: TickListener[] = [];
   #zone: Zone;
+  readonly #schedule: TickSchedule;
   #clients: ZoneClients | undefined;
-  #cancel: (() => void) | undefined;
   #running = false;
   #paused = false;
-  #epochMs = 0;
+  /** The zone's tick at the schedule's epoch: the zone is due `#epochTick + elapsed periods`. */
   #epochTick = 0;
   #lastEventSeq: number;
   #lastEventId: string | undefined;
@@ -68,6 +69,12 @@ export class ZoneRunner implements ZoneHost {
     this.#logger = this.#o.logger;
     this.#metrics = createTickMetrics(this.#o.metrics, this.zoneId);
     this.#lastEventSeq = options.zone.options.lastEventSeq;
+    this.#schedule = new TickSchedule({
+      periodMs: this.#o.periodMs,
+      clock: this.#o.clock,
+      scheduler: this.#o.scheduler,
+      onTimer: this.#onTimer,
+    });
   }
 
   get zone(): Zone {
@@ -111,8 +118,7 @@ export class ZoneRunner implements ZoneHost {
   /** Stops ticking (commands still queued stay in the zone). */
   stop(): void {
     this.#running = false;
-    this.#cancel?.();
-    this.#cancel = undefined;
+    this.#schedule.disarm();
   }
 
   /** Queues a command for the next tick. Never blocks, never throws. */
@@ -180,8 +186,7 @@ export class ZoneRunner implements ZoneHost {
    * manual clock. Returns how many ticks the step covered (0 when none was due or paused).
    */
   runDue(): number {
-    const now = this.#o.clock.monotonic();
-    const target = this.#epochTick + Math.floor((now - this.#epochMs) / this.#o.periodMs);
+    const target = this.#epochTick + this.#schedule.elapsed();
     const behind = target - this.#zone.tick;
     if (this.#paused || behind < 1 || !this.#o.leased()) return 0;
     if (behind > 1) this.#overrun(behind - 1);
@@ -190,21 +195,15 @@ export class ZoneRunner implements ZoneHost {
   }
 
   #resetEpoch(): void {
-    this.#epochMs = this.#o.clock.monotonic();
+    this.#schedule.reset();
     this.#epochTick = this.#zone.tick;
   }
 
   #scheduleNext(): void {
-    if (!this.#running) return;
-    const { clock, periodMs } = this.#o;
-    const elapsed = clock.monotonic() - this.#epochMs;
-    const nextIndex = Math.floor(elapsed / periodMs) + 1;
-    const delay = this.#epochMs + nextIndex * periodMs - clock.monotonic();
-    this.#cancel = this.#o.scheduler.schedule(this.#onTimer, delay);
+    if (this.#running) this.#schedule.armNext();
   }
 
   readonly #onTimer = (): void => {
-    this.#cancel = undefined;
     try {
       this.runDue();
     } finally {

@@ -26,6 +26,8 @@ export interface RoomJournalRead {
   times: Map<number, number>;
   /** The entries applied before each tick's step, in order. */
   entries: Map<number, JournalEntry[]>;
+  /** Steps over several ticks, by their first tick: how many ticks (absent: one). */
+  folds: Map<number, number>;
   /** The last tick logged with every tick before it (from `sinceTick` on, for a partial read). */
   loggedThroughTick: number;
 }
@@ -83,10 +85,12 @@ export async function readRoomJournal(
       : undefined;
   const times = new Map<number, number>();
   const entries = new Map<number, JournalEntry[]>();
+  const folds = new Map<number, number>();
   for (const record of found) {
     if (record.type !== RoomTicks.type) continue;
     const batch = ticksOf(record);
     batch.times.forEach((t, i) => times.set(batch.fromTick + i, t));
+    for (const [first, ticks] of batch.folds ?? []) folds.set(first, ticks);
     for (const e of batch.entries) {
       const list = entries.get(e[0]);
       if (list) list.push(e);
@@ -95,7 +99,7 @@ export async function readRoomJournal(
   }
   let loggedThroughTick = opened ? 0 : sinceTick;
   while (times.has(loggedThroughTick + 1)) loggedThroughTick++;
-  return { opened, times, entries, loggedThroughTick };
+  return { opened, times, entries, folds, loggedThroughTick };
 }
 
 function ticksOf(record: LogRecord): z.infer<typeof RoomTicks.schema> {

@@ -55,6 +55,11 @@ export const RoomTicks = defineEvent({
     /** Each tick's time (ms since the epoch), from `fromTick` on. */
     times: z.array(z.number()),
     entries: z.array(JournalEntry),
+    /**
+     * Steps over several ticks (the loop ran late): [first tick, ticks]. Their entries are keyed by
+     * the first tick, every tick of them has the step's time; absent: one step a tick.
+     */
+    folds: z.array(z.tuple([z.number().int(), z.number().int().min(2)])).optional(),
   }),
 });
 
@@ -74,6 +79,7 @@ export class RoomJournal {
   #fromTick = 1;
   #times: number[] = [];
   #entries: JournalEntry[] = [];
+  #folds: [number, number][] = [];
 
   constructor(options: RoomJournalOptions) {
     this.#roomId = options.roomId;
@@ -107,20 +113,29 @@ export class RoomJournal {
     this.#entry([tick, kind, playerId, 0]);
   }
 
-  /** The step of `tick` ran with `nowMs`. */
-  stepped(tick: number, nowMs: number): void {
-    if (this.#times.length === 0) this.#fromTick = tick;
-    this.#times.push(nowMs);
+  /** The step that ended at `tick`, over `ticks` ticks, ran with `nowMs`. */
+  stepped(tick: number, nowMs: number, ticks = 1): void {
+    const first = tick - ticks + 1;
+    if (this.#times.length === 0) this.#fromTick = first;
+    if (ticks > 1) this.#folds.push([first, ticks]);
+    for (let i = 0; i < ticks; i++) this.#times.push(nowMs);
     if (this.#times.length >= JOURNAL_TICKS_PER_RECORD) this.flush();
   }
 
   /** Publishes what is recorded (the runner's stop, a replay asked on the owner). */
   flush(): void {
     if (this.#times.length === 0 && this.#entries.length === 0) return;
-    const data = { roomId: this.#roomId, fromTick: this.#fromTick, times: this.#times, entries: this.#entries };
+    const data = {
+      roomId: this.#roomId,
+      fromTick: this.#fromTick,
+      times: this.#times,
+      entries: this.#entries,
+      ...(this.#folds.length > 0 && { folds: this.#folds }),
+    };
     this.#fromTick += this.#times.length;
     this.#times = [];
     this.#entries = [];
+    this.#folds = [];
     this.#publish(RoomTicks, data);
   }
 

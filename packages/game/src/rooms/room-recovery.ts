@@ -75,7 +75,10 @@ export async function recoverRoom(options: RecoverRoomOptions): Promise<Recovere
     // The tick after the last logged one: its inputs are queued, its step is the live room's.
     if (time === undefined) break;
     replayNow = time;
-    room.step();
+    // A step the live loop took over several ticks (it ran late) is taken over as many again.
+    const ticks = journal.folds.get(tick) ?? 1;
+    room.step(ticks);
+    tick += ticks - 1;
   }
   replayNow = undefined;
   return {

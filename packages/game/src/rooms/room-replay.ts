@@ -93,7 +93,7 @@ export async function replayRoom(options: ReplayRoomOptions): Promise<RoomReplay
       game: opened.game,
       gameVersion: opened.gameVersion,
     });
-  const { times, entries, loggedThroughTick } = journal;
+  const { times, entries, folds, loggedThroughTick } = journal;
   const fromTick = Math.max(0, options.fromTick ?? 0);
   const toTick = Math.min(options.toTick ?? loggedThroughTick, loggedThroughTick);
   const maxTicks = options.maxTicks ?? REPLAY_MAX_TICKS;
@@ -138,7 +138,9 @@ export async function replayRoom(options: ReplayRoomOptions): Promise<RoomReplay
       if (kind === 'leave') Object.assign(viewer, { joined: false, connected: false, present: false });
     }
     now = times.get(tick)!;
-    const result = room.step();
+    // A step the live loop took over several ticks (it ran late) is taken over as many again.
+    const result = room.step(folds.get(tick) ?? 1);
+    tick = result.tick;
     const sent = deliver(result, playerId, viewer);
     if (keep(tick)) messages.push(...sent);
   }

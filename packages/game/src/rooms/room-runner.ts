@@ -69,7 +69,7 @@ export class RoomRunner {
     this.#ticked = {
       roomId: options.roomId,
       // A process that stalled past its lease must not go on with a room a peer may have taken.
-      tick: () => void (this.#running && this.#leased() && this.step()),
+      tick: (ticks) => void (this.#running && this.#leased() && this.step(ticks)),
     };
     this.code = options.code;
     this.createdBy = options.createdBy;
@@ -161,10 +161,10 @@ export class RoomRunner {
     this.journal.flush();
   }
 
-  /** One step now (the timer calls it; tests may too). */
-  step(): RoomStepResult {
-    const result = this.room.step();
-    this.journal.stepped(result.tick, this.room.nowMs);
+  /** One step now, over `ticks` ticks when its ticker ran late (the timer calls it; tests may too). */
+  step(ticks = 1): RoomStepResult {
+    const result = this.room.step(ticks);
+    this.journal.stepped(result.tick, this.room.nowMs, ticks);
     for (const listener of this.#listeners) {
       try {
         listener(result);

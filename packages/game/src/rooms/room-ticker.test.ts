@@ -73,7 +73,7 @@ describe('room ticker - one timer per tick rate', () => {
       clock.advance(5 * 50);
       scheduler.runDue();
       // The client stamps its move with the last tick it saw, one move per 5 ticks of wall time.
-      runner.submit({ kind: 'command', playerId: 'ann', seq, command: { tick: runner.tick, x, y } });
+      runner.submit({ kind: 'command', playerId: 'ann', seq, command: { type: 'move', tick: runner.tick, x, y } });
     }
     clock.advance(5 * 50);
     scheduler.runDue();

@@ -246,9 +246,13 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     return encodeRoomFrame(tracker.delta(visibility.of(this.#state, playerId), this.#tick)!);
   }
 
-  /** Advances one tick: applies the queued inputs, then the game's `tick`, then computes the frame. */
-  step(): RoomStepResult {
-    const tick = ++this.#tick;
+  /**
+   * Advances the room: applies the queued inputs, then the game's `tick`, then computes the frame.
+   * `ticks` > 1: a late loop's one step over every tick it missed (the tick counter stays on wall
+   * time, as the zone's does); handlers run once, seeing the last of them as `ctx.tick`.
+   */
+  step(ticks = 1): RoomStepResult {
+    const tick = (this.#tick += ticks);
     this.#nowMs = this.#clock.now();
     const result: RoomStepResult = {
       tick,
