@@ -41,8 +41,9 @@ describe('room ticker - late steps on the journal', () => {
     clock.advance(PERIOD_MS);
     scheduler.runDue();
     const joinedAt = runner.tick;
-    let { x } = runner.room.state.entities.get('ann')!;
-    const { y } = runner.room.state.entities.get('ann')!;
+    const spawn = runner.room.state.entities.get('ann') as { x: number; y: number };
+    let x = spawn.x;
+    const y = spawn.y;
     for (let seq = 1; seq <= 12; seq++) {
       const command = { type: 'move', tick: runner.tick, x: (x += 0.4), y };
       // The journal keeps a command as the bytes the client sent.
