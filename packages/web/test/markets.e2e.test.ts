@@ -83,8 +83,10 @@ describe.skipIf(!chromiumBinary.available)('web - markets in the browser', () =>
       MACD_WARM_UP,
       { timeout: 60_000 },
     );
-    const dismiss = page.getByRole('button', { name: 'Dismiss' });
-    if (await dismiss.isVisible()) await dismiss.click();
+    // A toast hides itself after a few seconds: clicked inside the page, in one step, if still there.
+    await page.evaluate(() =>
+      document.querySelector<HTMLButtonElement>('button[aria-label="Dismiss"]')?.click(),
+    );
     await screenshot(page, 'market-chart');
 
     // The interval switch reloads history for the new interval.
