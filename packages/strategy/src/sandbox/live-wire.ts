@@ -81,9 +81,9 @@ export const WALL_GRID_MS = 250;
  * until the earliest deadline it holds and wakes for each (finished calls' timers included): a
  * candle close's hundreds of calls, each ending `ms` after its own start, woke it hundreds of times
  * (a fifth of a live process's CPU in a profile); ending on a few shared deadlines, a few times.
+ * `now` is the caller's clock reading (performance.now()), given by tests.
  */
-export function onGrid(ms: number): number {
-  const now = performance.now();
+export function onGrid(ms: number, now: number = performance.now()): number {
   return Math.ceil((now + ms) / WALL_GRID_MS) * WALL_GRID_MS - Math.floor(now);
 }
 
