@@ -18,7 +18,7 @@ export const FOLLOW_POLL_MS = 2_000;
 
 const run = (id: string) => `/live-strategies/${encodeURIComponent(id)}`;
 
-/** Runs as a table: id, strategy and version, state, candles, signals, last candle. */
+/** Runs as a table: id, strategy and version, state, candles, signals, position, last candle. */
 export function formatRuns(runs: readonly LiveRun[]): string {
   if (runs.length === 0) return 'no live runs\n';
   const rows = runs.map((r) => [
@@ -27,9 +27,12 @@ export function formatRuns(runs: readonly LiveRun[]): string {
     r.state + (r.stopEntry ? ' (stop-entry)' : '') + (r.pause ? `: ${r.pause.code}` : ''),
     String(r.candles),
     String(r.signals),
+    // What a force exit would close (negative when short).
+    r.positions?.map((p) => `${num(p.quantity)} ${p.symbol}`).join(', ') || 'flat',
     iso(r.lastCandleTime),
   ]);
-  return `${alignColumns(['run', 'strategy', 'state', 'candles', 'signals', 'last candle'], rows).join('\n')}\n`;
+  const header = ['run', 'strategy', 'state', 'candles', 'signals', 'position', 'last candle'];
+  return `${alignColumns(header, rows).join('\n')}\n`;
 }
 
 /** One run: its table row, why it is paused, its latest parity check, its last signals. */

@@ -82,7 +82,7 @@ describe('cli - live runs, orders and profit over a running server', () => {
     const logs = await cli('live', 'logs', 'pa:s1');
     expect(logs.stdout).toContain(`stop-entry: buy 1 ${SYMBOL} not placed`);
     const shown = await cli('live', 'list');
-    expect(shown.stdout).toMatch(/pa:s1 +s1 v1 +running \(stop-entry\) +3 +2/);
+    expect(shown.stdout).toMatch(/pa:s1 +s1 v1 +running \(stop-entry\) +3 +2 +2 BTC-USDT /);
 
     const exit = await cli('live', 'force-exit', 'pa:s1', '--json');
     expect(exit.outcome).toBe(0);
@@ -95,6 +95,7 @@ describe('cli - live runs, orders and profit over a running server', () => {
     expect(position()).toBe(0);
     const none = await cli('live', 'force-exit', 'pa:s1');
     expect(none.stdout).toBe('pa:s1 holds no position: nothing to close\n');
+    expect((await cli('live', 'list')).stdout).toMatch(/pa:s1 .* flat /);
 
     const orders = await cli('orders', '--all');
     expect(orders.stdout.split('\n')[0]).toMatch(
