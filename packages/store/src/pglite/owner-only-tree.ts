@@ -13,14 +13,20 @@ export async function narrowToOwner(dir: string): Promise<number> {
   let changed = 0;
   const pending = [dir];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const found = await stat(next);
-    if ((found.mode & 0o077) !== 0) {
-      await chmod(next, found.mode & 0o700);
-      changed++;
+    try {
+      const found = await stat(next);
+      if ((found.mode & 0o077) !== 0) {
+        await chmod(next, found.mode & 0o700);
+        changed++;
+      }
+      if (found.isDirectory())
+        for (const entry of await readdir(next, { withFileTypes: true }))
+          if (entry.isDirectory() || entry.isFile()) pending.push(join(next, entry.name));
+    } catch (error) {
+      // PostgreSQL renames its `.tmp` files into place (a checkpoint's replorigin_checkpoint.tmp):
+      // one listed and gone before its turn has nothing left to narrow.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    if (found.isDirectory())
-      for (const entry of await readdir(next, { withFileTypes: true }))
-        if (entry.isDirectory() || entry.isFile()) pending.push(join(next, entry.name));
   }
   return changed;
 }
