@@ -13,7 +13,7 @@
  * gets its books back from the run it replaces or from the order journal (run-restore.ts).
  */
 import { type EventEnvelope, TicklineError } from '@tickline/kernel';
-import { isFinalStatus, type Order as VenueOrder } from '../broker/order.ts';
+import type { Order as VenueOrder } from '../broker/order.ts';
 import type { OrderLifecycleEvent } from '../broker/order-transitions.ts';
 import { hostSessions, type LiveWarmup, type LogLine, type OpenSession } from '@tickline/strategy';
 import type { KillSwitchActor, KillSwitchEngagement } from '../risk/kill-switch.ts';
@@ -33,7 +33,8 @@ import {
 import { readFlattenFills } from './run-flatten.ts';
 import { fillOnTrade, marketSteps } from './market-prices.ts';
 import { RunOrders } from './run-orders.ts';
-import { exitOrders, isEntry, notePositions, OrderWaiters } from './run-exit.ts';
+import { notePositions } from './run-exit.ts';
+import { ForceExits } from './run-force-exit.ts';
 import { reopenWithRetries } from './run-reopen.ts';
 import { announcePause, pauseOf, pauseRun, type RunPauseContext } from './run-pause.ts';
 import { type CatchUpContext, catchUp, OrderHolds, RecentCandles } from './run-catch-up.ts';
@@ -73,10 +74,8 @@ export class LiveRunner {
   /** The runs' orders at the desk: runs by client order id, for the fills the desk reports. */
   readonly #orders: RunOrders;
   readonly #openSession: OpenSession;
-  /** A force exit's answer waits here for its orders to fill (run-exit.ts). */
-  readonly #exitWaiters = new OrderWaiters();
-  /** Engine ids of force-exit orders: negative, so never one the engine gave. */
-  #exitIds = 0;
+  /** Force exits: their answers wait for their orders to fill (run-force-exit.ts). */
+  readonly #exits: ForceExits;
   /** Runs being enabled (their session opening, their warm-up running). */
   readonly #enabling = new Set<string>();
 
@@ -118,6 +117,7 @@ export class LiveRunner {
     this.#o = options;
     this.#metrics = options.metrics ? liveMetrics(options.metrics) : undefined;
     this.#orders = new RunOrders(options, this.#metrics);
+    this.#exits = new ForceExits(this.#orders);
     this.#pauses = { options, metrics: this.#metrics, countRuns: () => this.#countRuns() };
     this.#cpuResumes = new CpuResumes({
       clock: options.clock,
@@ -154,7 +154,7 @@ export class LiveRunner {
    */
   onOrderEvent(event: OrderLifecycleEvent): void {
     if (event.type === 'order.filled') this.#o.books.applyFill(event.data);
-    this.#exitWaiters.settle(event);
+    this.#exits.settle(event);
     const run = this.#orders.runOf(event.data.clientOrderId);
     if (run === undefined) return;
     // Being replaced by a new session: its books are copied at one moment, so what happens to its
@@ -402,15 +402,8 @@ export class LiveRunner {
   }
 
   /**
-   * Closes run `id`'s positions (`symbol`'s, or all) at market for `userId`, and answers with the
-   * orders as placed once they ended or after `waitMs` (a market order fills at the next price;
-   * the journal then holds the fill): undefined
-   * when the run is not here, empty when it holds no position and has no entry working.
-   *
-   * Its working entries go first, cancelled (and answered as such): the owner asked to be out, and
-   * an entry filling a moment after the answer — a market buy fills at the next bar — would put the
-   * run back in the position just closed. An entry that fills before its cancel lands is closed
-   * with the rest. (Freqtrade's force exit cancels an open entry order the same way.)
+   * Closes run `id`'s positions (`symbol`'s, or all) at market for `userId`, its working entries
+   * cancelled first (run-force-exit.ts): undefined when the run is not here.
    */
   async forceExit(
     id: string,
@@ -419,22 +412,7 @@ export class LiveRunner {
     waitMs: number,
   ): Promise<VenueOrder[] | undefined> {
     const run = this.#runs.get(id);
-    if (run === undefined) return undefined;
-    const key = String(this.#o.clock.now());
-    const placed: VenueOrder[] = [];
-    for (const [clientOrderId, order] of [...run.byClientId]) {
-      if ((symbol !== undefined && order.symbol !== symbol) || !isEntry(run, order)) continue;
-      const cancelled = await this.#orders.cancel(run, clientOrderId, 'force exit');
-      if (cancelled.status === 'cancelled') placed.push(cancelled);
-      // Filled meanwhile: the desk reports the fill before its answer, so its position is booked.
-    }
-    for (const order of exitOrders(run, symbol, () => --this.#exitIds)) {
-      const sent = await this.#orders.placeExit(run, order, userId, key);
-      if (!isFinalStatus(sent.status)) await this.#exitWaiters.ended(sent.clientOrderId, waitMs);
-      // The desk journals an order's change before it tells the runner: its journal has the fill.
-      placed.push(sent);
-    }
-    return placed;
+    return run && this.#exits.exit(run, userId, symbol, waitMs, String(this.#o.clock.now()));
   }
 
   /** Turns feeds with no candle for too long stale (the composition's beat). */
