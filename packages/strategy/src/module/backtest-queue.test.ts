@@ -59,10 +59,21 @@ describe('backtest queue restart', () => {
     );
 
     const events: EventEnvelope[] = [];
+    const completed = () =>
+      events.filter((e) => e.type === 'backtest.completed').map((e) => (e.data as { status: string }).status);
+    // Both runs' completion events: a run's row is written before its event is published, so a
+    // row alone says nothing about the event yet.
+    let bothCompleted!: () => void;
+    const both = new Promise<void>((resolve) => (bothCompleted = resolve));
     const restarted = new BacktestQueue({
       sql: t.sql,
       repository: t.host.repository,
-      publisher: { publish: (e) => void events.push(e) },
+      publisher: {
+        publish: (e) => {
+          events.push(e);
+          if (completed().length === 2) bothCompleted();
+        },
+      },
       clock: systemClock,
       logger: silentLogger,
       workers: 1,
@@ -70,14 +81,7 @@ describe('backtest queue restart', () => {
     });
     await restarted.start({ logger: silentLogger, fail: () => undefined });
     try {
-      // Waits for both runs' completion events: a run's row is written before its event is
-      // published, so a row alone says nothing about the event yet.
-      const completed = () =>
-        events
-          .filter((e) => e.type === 'backtest.completed')
-          .map((e) => (e.data as { status: string }).status);
-      const deadline = Date.now() + 60_000;
-      while (completed().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await both;
       expect(completed().sort()).toEqual(['failed', 'succeeded']);
       const rows = (
         await t.sql.query<{ id: string; status: string; error_code: string | null }>(
