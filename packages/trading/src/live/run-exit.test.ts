@@ -3,6 +3,8 @@ import type { OrderPlacedData } from '../broker/events.ts';
 import { randomWalkFeed, type StrategyDefinition } from '@tickline/strategy/internal';
 import type { FeedCandle } from './live-runner.ts';
 import { P, settings, spec, SYMBOL, world } from './live-world.test-support.ts';
+import type { LiveRun } from './live-run.ts';
+import { bookPosition } from './run-exit.ts';
 
 /** Buys 1 on every candle, and sells half a unit of what it holds: an entry and an exit each time. */
 const entersAndExits: StrategyDefinition = {
@@ -110,5 +112,29 @@ describe('live runs - stop-entry and force exit', () => {
     // Another symbol holds nothing: no orders; a run not here is undefined.
     expect(await w.runner.forceExit('r', 'u1', 'ETH-USDT', 1)).toEqual([]);
     expect(await w.runner.forceExit('nope', 'u1', undefined, 1)).toBeUndefined();
+  });
+});
+
+describe('a run keeps its positions in its status, fill by fill', () => {
+  it('each fill moves its symbol in place; a position netted to dust is closed, as runPositions nets it', () => {
+    const run = { status: {} } as unknown as LiveRun;
+    const fills: Array<[string, number]> = [
+      ['BTC-USDT', 0.3],
+      ['ETH-USDT', -2],
+      ['BTC-USDT', 0.1],
+      ['BTC-USDT', -0.4],
+      ['ETH-USDT', 2],
+    ];
+    const seen = fills.map(([symbol, quantity]) => {
+      bookPosition(run, symbol, quantity);
+      return run.status.positions?.map((p) => `${p.quantity} ${p.symbol}`).join(', ') ?? 'flat';
+    });
+    expect(seen).toEqual([
+      '0.3 BTC-USDT',
+      '0.3 BTC-USDT, -2 ETH-USDT',
+      `${0.3 + 0.1} BTC-USDT, -2 ETH-USDT`,
+      '-2 ETH-USDT',
+      'flat',
+    ]);
   });
 });

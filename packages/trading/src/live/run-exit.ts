@@ -26,6 +26,21 @@ export function runPositions(run: LiveRun): Map<string, number> {
   return positions;
 }
 
+/**
+ * Moves the run's position in `symbol` in its status by one fill (`quantity` signed: negative for
+ * a sell) — the hot path's update, in the order `runPositions` sums them, without re-reading every fill.
+ */
+export function bookPosition(run: LiveRun, symbol: string, quantity: number): void {
+  const held = run.status.positions ?? [];
+  const at = held.findIndex((p) => p.symbol === symbol);
+  const moved = { symbol, quantity: (at < 0 ? 0 : held[at]!.quantity) + quantity };
+  const next = at < 0 ? [...held, moved] : held.map((p, i) => (i === at ? moved : p));
+  // Sums of float quantities leave dust; a position below it is closed (as in runPositions).
+  if (Math.abs(moved.quantity) < 1e-12) next.splice(at < 0 ? next.length - 1 : at, 1);
+  if (next.length > 0) run.status.positions = next;
+  else delete run.status.positions;
+}
+
 /** Copies the run's positions into its status, for the API and the run's card: after its fills change. */
 export function notePositions(run: LiveRun): void {
   const positions = [...runPositions(run)].map(([symbol, quantity]) => ({ symbol, quantity }));

@@ -12,7 +12,7 @@ import type { LiveMetrics } from './live-metrics.ts';
 import type { LiveOrder, LiveSessionStep, RecordedFill } from '@tickline/strategy';
 import { StrategySignal, type StrategySignalData } from './live-events.ts';
 import { DEFAULT_KEEP_LOGS, keepLogs, type LiveRun, MAX_RECORDED_FILLS } from './live-run.ts';
-import { isEntry, notePositions } from './run-exit.ts';
+import { bookPosition, isEntry } from './run-exit.ts';
 import type { FeedCandle, LiveRunnerOptions } from './live-runner-types.ts';
 
 /** The runner's options the order routing uses. */
@@ -62,7 +62,7 @@ export class RunOrders {
       ];
       run.session.applyFill(...fill);
       if (run.fills.length < MAX_RECORDED_FILLS) run.fills.push(fill);
-      notePositions(run);
+      bookPosition(run, d.symbol, d.side === 'buy' ? d.fill.quantity : -d.fill.quantity);
       if (!d.partial) this.#forget(run, order);
     } else if (event.type === 'order.cancelled' || event.type === 'order.rejected') {
       this.#forget(run, order);
