@@ -75,7 +75,8 @@ export interface LocalRoomOperations {
   kick(roomId: string, playerId: string, reason: string): { roomId: string; playerId: string } | undefined;
   mute(roomId: string, playerId: string, minutes: number): { roomId: string; playerId: string; until: string } | undefined;
   message(roomId: string, playerId: string, level: 'info' | 'warn', text: string): { roomId: string; playerId: string } | undefined;
-  ban(playerId: string, minutes: number, reason: string): { playerId: string; until: string | null; removedFrom: string[] };
+  /** `untilMs`, when given, is the instant a remote caller chose for every process alike. */
+  ban(playerId: string, minutes: number, reason: string, untilMs?: number): { playerId: string; until: string | null; removedFrom: string[] };
   /** The bans in force here, and taking a peer's (a process that starts learns them from those running). */
   bans(): Array<[playerId: string, untilMs: number]>;
   adoptBans(bans: ReadonlyArray<readonly [string, number]>): void;
@@ -163,8 +164,8 @@ export function localRoomOperations(options: LocalRoomOperationsOptions): LocalR
       if (!sessions.tell(playerId, roomId, level, text)) throw notInRoom(roomId, playerId);
       return { roomId, playerId };
     },
-    ban(playerId, minutes, reason) {
-      const untilMs = minutes > 0 ? now() + minutes * MINUTE_MS : 0;
+    ban(playerId, minutes, reason, at) {
+      const untilMs = minutes <= 0 ? 0 : (at ?? now() + minutes * MINUTE_MS);
       registry.ban(playerId, untilMs);
       const removedFrom: string[] = [];
       if (untilMs > 0) {

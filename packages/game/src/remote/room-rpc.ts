@@ -34,7 +34,15 @@ const RoomsRequest = z.discriminatedUnion('op', [
   z.object({ op: z.literal('kick'), roomId: Id, playerId: Id, reason: z.string().max(500) }),
   z.object({ op: z.literal('mute'), roomId: Id, playerId: Id, minutes: z.number().min(0) }),
   z.object({ op: z.literal('message'), roomId: Id, playerId: Id, level: z.enum(['info', 'warn']), text: z.string().min(1).max(2_000) }),
-  z.object({ op: z.literal('ban'), playerId: Id, minutes: z.number().min(0), reason: z.string().max(500) }),
+  // untilMs: the instant the caller chose, so every process holds the same ban (each reading its own
+  // clock made them differ by the time the request took to reach it).
+  z.object({
+    op: z.literal('ban'),
+    playerId: Id,
+    minutes: z.number().min(0),
+    reason: z.string().max(500),
+    untilMs: z.number().int().min(0).optional(),
+  }),
   z.object({ op: z.literal('bans') }),
   z.object({ op: z.literal('handoff'), roomId: Id, message: z.string().min(1).max(2_000) }),
 ]);
@@ -65,7 +73,7 @@ export function createRoomResponder(rpc: RequestReply, local: LocalRoomOperation
       case 'message':
         return local.message(request.roomId, request.playerId, request.level, request.text) ?? null;
       case 'ban':
-        return local.ban(request.playerId, request.minutes, request.reason);
+        return local.ban(request.playerId, request.minutes, request.reason, request.untilMs);
       case 'bans':
         return local.bans();
       case 'handoff':
@@ -119,7 +127,8 @@ export function remoteRoomOperations(rpc: RequestReply): RoomOperations {
     mute: (roomId, playerId, minutes) => owner(roomId, { op: 'mute', roomId, playerId, minutes }),
     message: (roomId, playerId, level, text) => owner(roomId, { op: 'message', roomId, playerId, level, text }),
     async ban(playerId, minutes, reason) {
-      const answers = (await rpc.gather(ROOMS_SERVICE, { op: 'ban', playerId, minutes, reason }, options)) as Array<{
+      const untilMs = minutes > 0 ? Date.now() + minutes * 60_000 : 0;
+      const answers = (await rpc.gather(ROOMS_SERVICE, { op: 'ban', playerId, minutes, reason, untilMs }, options)) as Array<{
         until: string | null;
         removedFrom: string[];
       }>;
