@@ -99,6 +99,7 @@ export {
   accept,
   reject,
   defineGame,
+  eachTick,
   checkGame,
   GameRulesError,
   isGameRulesError,

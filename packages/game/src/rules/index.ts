@@ -1,6 +1,6 @@
 /** @module The game rules API: everything a game module imports (games import nothing else of the engine). */
 export { field, FieldKind } from './fields.ts';
-export { accept, reject, defineGame } from './types.ts';
+export { accept, reject, defineGame, eachTick } from './types.ts';
 export { checkGame, gameProblem } from './check-game.ts';
 export { GameRulesError, isGameRulesError } from './rules-error.ts';
 export { SeededRandom } from './random.ts';

@@ -196,9 +196,14 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   /**
    * Advances the room: applies the queued inputs, then the game's `tick`, then computes the frame.
    * `ticks` > 1: a late loop's one step over every tick it missed (the tick counter stays on wall
-   * time, as the zone's does); handlers run once, seeing the last of them as `ctx.tick`.
+   * time, as the zone's does). The inputs see the first of them as `ctx.tick`, the game's `tick`
+   * runs once with `ctx.ticks` = `ticks` and the last as `ctx.tick`: what the same ticks stepped
+   * one by one give, the inputs arriving in the first (a game that steps per tick uses `eachTick`).
    */
   step(ticks = 1): RoomStepResult {
+    if (!Number.isSafeInteger(ticks) || ticks < 1)
+      throw new RangeError(`a room steps over a positive whole number of ticks, not ${ticks}`);
+    const first = this.#tick + 1;
     const tick = (this.#tick += ticks);
     this.#nowMs = this.#clock.now();
     const result: RoomStepResult = {
@@ -217,10 +222,11 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
         result.rejections.push({ playerId: input.playerId, seq: input.seq, reason: RejectReason.RoomClosed });
         continue;
       }
-      this.#apply(input, this.#context(tick, input.seq), result);
+      this.#apply(input, this.#context(first, input.seq), result);
     }
     const game = this.game;
-    if (game.tick && !this.#closed) this.#run('tick', '', this.#context(tick, 0), (s, c) => void game.tick!(s, c));
+    if (game.tick && !this.#closed)
+      this.#run('tick', '', this.#context(tick, 0, ticks), (s, c) => void game.tick!(s, c));
     if (!this.#closed) this.#frames(tick, result);
     if (this.#pending.length > 0) {
       for (const e of this.#pending)
@@ -466,12 +472,14 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     this.#playersView = Object.freeze(this.#players.slice());
   }
 
-  #context(tick: number, seq: number): RulesContext {
+  #context(tick: number, seq: number, ticks = 1): RulesContext {
     const pending = (): PendingEvent[] => this.#pending;
     const players = (): readonly string[] => this.#playersView;
     return {
       roomId: this.roomId,
       tick,
+      ticks,
+      elapsedMs: ticks * this.#tickMs,
       seq,
       nowMs: this.#nowMs,
       tickMs: this.#tickMs,

@@ -32,8 +32,21 @@ export type CommandSpecs = Readonly<Record<string, Fields>>;
 export interface RulesContext {
   /** The room the handler runs in (events name it; the game decides nothing by it). */
   readonly roomId: string;
-  /** The room's tick being computed. */
+  /**
+   * The room's tick being computed. In `tick`, the last tick this step covers (see `ticks`); in
+   * `join`, `leave` and `command`, the first: a late step is its inputs, then its ticks one by one.
+   */
   readonly tick: number;
+  /**
+   * How many ticks this step covers: 1 on time; N when the room's loop ran late and steps once over
+   * the N ticks that elapsed (`ctx.tick - N + 1` … `ctx.tick`), so its tick count stays on wall
+   * time. Only `tick` sees N > 1 (inputs see 1). A `tick` handler that advances the game per tick
+   * (moves, physics) must advance it N times — `eachTick` does — or integrate over `elapsedMs`;
+   * one that ignores it advances one tick a step, and a late room then runs slow.
+   */
+  readonly ticks: number;
+  /** The game time this step covers, ms: `ticks × tickMs`. */
+  readonly elapsedMs: number;
   /** The sequence number of the join, leave or command being handled (0 in `init` and `tick`). */
   readonly seq: number;
   /** The tick's time, ms since the epoch (from the engine's clock; the same for every handler of a tick). */
@@ -119,7 +132,10 @@ export interface GameRules<
   leave(state: RoomState<R, E>, playerId: string, ctx: RulesContext): void;
   /** A player's command, already decoded against its schema: validate, then apply or reject. */
   command(state: RoomState<R, E>, playerId: string, command: CommandOf<C>, ctx: RulesContext): Decision;
-  /** Called once per tick after the tick's commands. */
+  /**
+   * Called once per step after the step's inputs. A step covers `ctx.ticks` ticks (more than one
+   * when the room ran late): wrap a handler written for one tick in `eachTick`.
+   */
   tick?(state: RoomState<R, E>, ctx: RulesContext): void;
   /**
    * Turns the state of a snapshot taken by an older version of this game into this version's.
@@ -146,4 +162,24 @@ export function defineGame<R extends Fields, E extends Fields, C extends Command
   game: GameRules<R, E, C>,
 ): GameRules<R, E, C> {
   return game;
+}
+
+/**
+ * Makes a `tick` handler written for one tick exact over a late step: it runs once per tick the
+ * step covers, oldest first, each call seeing that tick as `ctx.tick` (`ticks` 1, `elapsedMs` one
+ * tick's). State, chance and events then come out as if every tick had been stepped on time (the
+ * step's inputs were applied at its first tick, as on time they would have been), on the live
+ * room and on its replay alike, since the journal replays each step over its count.
+ * @example
+ * tick: eachTick((state, ctx) => { for (const e of state.entities.values()) e.x += e.vx; }),
+ */
+export function eachTick<S>(handler: (state: S, ctx: RulesContext) => void): (state: S, ctx: RulesContext) => void {
+  return (state, ctx) => {
+    // A context made by hand (a game's own tests) may lack `ticks`: one tick.
+    const ticks = ctx.ticks ?? 1;
+    if (ticks <= 1) return handler(state, ctx);
+    const one = ctx.tickMs;
+    for (let tick = ctx.tick - ticks + 1; tick <= ctx.tick; tick++)
+      handler(state, Object.create(ctx, { tick: { value: tick }, ticks: { value: 1 }, elapsedMs: { value: one } }));
+  };
 }

@@ -12,6 +12,8 @@ function table(seed = 7) {
   const ctx = (players: string[]): RulesContext => ({
     roomId: 'c4',
     tick: 1,
+    ticks: 1,
+    elapsedMs: 50,
     seq: 1,
     nowMs: 0,
     tickMs: 50,

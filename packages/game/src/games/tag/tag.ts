@@ -9,7 +9,16 @@
  */
 import { defineEvent } from '@tickline/kernel';
 import { z } from 'zod';
-import { accept, defineGame, field, reject, type RoomState, type RulesContext, type Values } from '../../rules/index.ts';
+import {
+  accept,
+  defineGame,
+  eachTick,
+  field,
+  reject,
+  type RoomState,
+  type RulesContext,
+  type Values,
+} from '../../rules/index.ts';
 
 /** The most players a tag room holds (the scores are a list by seat). */
 export const TAG_MAX_PLAYERS = 8;
@@ -21,8 +30,9 @@ export interface TagOptions {
   /** How far a player sees others. @default 15 */
   viewRadius?: number;
   /**
-   * Units a runner moves per tick. Per tick, not per second: handlers are not told the tick rate
-   * (see the report in docs/game.md), so the pace follows `game.tickRateHz`. @default 0.5
+   * Units a runner moves per tick (the pace follows the room's tick rate). A late room's step over
+   * several ticks moves everyone once per tick it covers (`eachTick`), so lateness never slows
+   * the game. @default 0.5
    */
   speedPerTick?: number;
   /** Units the player who is it moves per tick (a little faster, so runners get caught). @default 0.55 */
@@ -243,7 +253,9 @@ export function tagGame(options: TagOptions = {}) {
       return accept();
     },
 
-    tick(state, ctx) {
+    // Per tick: a late step over N ticks runs this N times, so rounds end and players move exactly
+    // as stepped on time (the same state, lots and events; its replay feeds the same N).
+    tick: eachTick((state: State, ctx) => {
       const r = state.room;
       const enough = state.entities.size >= 2;
       if (r.status === 'waiting' && enough) startRound(state, ctx);
@@ -254,7 +266,7 @@ export function tagGame(options: TagOptions = {}) {
       } else if (r.status !== 'waiting') r.secondsLeft = secondsUntil(r.endsAtTick, ctx);
       // Between rounds everyone stands still (the last positions stay on screen).
       if (r.status !== 'over') moveAll(state);
-    },
+    }),
 
     /**
      * Version 1 timed rounds in wall-time ms, which mean nothing on the tick count: a round or a
