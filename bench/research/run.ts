@@ -72,6 +72,7 @@ const executor = createSandboxExecutor({
   limits: { memoryMb: 512, cpuMs: 120_000 },
   concurrency: processCount,
   run: processes.run.bind(processes),
+  runTrials: processes.runTrials.bind(processes),
 });
 const w = windows(bars);
 const wfRuns = FOLDS * (sets + 1);

@@ -107,6 +107,7 @@ export function createStrategyHost(deps: StrategyHostDeps & ModuleBaseDeps<Strat
     progressIntervalMs: settings.progressIntervalMs,
     output: settings.output,
     run,
+    runTrials: processes.runTrials.bind(processes),
     publisher: deps.publisher,
   });
   const gate = new PromotionGate({

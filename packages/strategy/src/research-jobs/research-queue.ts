@@ -25,8 +25,9 @@ import type { Feed, OutputLimits } from '../core/types.ts';
 import { loadPinnedFeeds, type RunData } from '../module/run-data.ts';
 import { runResearch, type ResearchSpec } from '../research/research-report.ts';
 import { registeredTrials, registerTrials, trialDataKey, trialsOf } from './trial-registry.ts';
-import { createSandboxExecutor } from '../research/sandbox-executor.ts';
+import { createSandboxExecutor, type TrialsRunner } from '../research/sandbox-executor.ts';
 import { runInSandbox, type BacktestRunner } from '../sandbox/sandbox.ts';
+import type { EngineRunResult } from '../core/engine.ts';
 import type { ResearchEstimate, ResearchJobLimits } from '../research/research-budget.ts';
 import { FairSlots } from './fair-slots.ts';
 import { resolveBacktestSettings, type BacktestSettingsInput } from '../settings/backtest-settings.ts';
@@ -83,6 +84,11 @@ export interface ResearchQueueOptions {
   output?: Partial<OutputLimits>;
   /** Where trials execute: the server's sandbox processes. @default runInSandbox (this process; tests) */
   run?: BacktestRunner;
+  /**
+   * Where batches of a job's trials execute (StrategyProcesses#runTrials): one isolate and one
+   * trial slot per batch. None: every trial goes through `run`.
+   */
+  runTrials?: TrialsRunner;
   /**
    * Trials in flight at once, all jobs together: the sandbox processes that run them (each trial
    * still its own isolate), granted account by account. @default 1
@@ -203,23 +209,48 @@ export class ResearchQueue implements Service {
    * The runner a job's trials go through: each first takes a shared trial slot in its account's
    * turn, and its CPU counts against the job's budget (stopping the job once it is spent).
    */
-  #budgetedRunner(run: ResearchRecord, abort: AbortController, budget: ResearchJobLimits | undefined): BacktestRunner {
+  #budgetedRunners(
+    run: ResearchRecord,
+    abort: AbortController,
+    budget: ResearchJobLimits | undefined,
+  ): { run: BacktestRunner; runTrials?: TrialsRunner } {
     const inner = this.#o.run ?? runInSandbox;
+    const innerTrials = this.#o.runTrials;
     let cpuMs = 0;
-    return async (options, limits, tenant) => {
+    const counted = (results: readonly EngineRunResult[]): void => {
+      for (const result of results) cpuMs += result.cpuMs ?? 0;
+      if (budget !== undefined && cpuMs > budget.cpuMsPerJob) {
+        const error = budgetExceeded(`its trials used ${Math.round(cpuMs)} ms of CPU`, budget);
+        abort.abort(error);
+        throw error;
+      }
+    };
+    /** `body` once a trial slot is free in the account's turn, the slot released after. */
+    const inSlot = async <T>(body: () => Promise<T>): Promise<T> => {
       const release = await this.#slots.acquire(run.userId, abort.signal);
       try {
-        const result = await inner(options, limits, tenant);
-        cpuMs += result.cpuMs ?? 0;
-        if (budget !== undefined && cpuMs > budget.cpuMsPerJob) {
-          const error = budgetExceeded(`its trials used ${Math.round(cpuMs)} ms of CPU`, budget);
-          abort.abort(error);
-          throw error;
-        }
-        return result;
+        return await body();
       } finally {
         release();
       }
+    };
+    return {
+      run: (options, limits, tenant) =>
+        inSlot(async () => {
+          const result = await inner(options, limits, tenant);
+          counted([result]);
+          return result;
+        }),
+      ...(innerTrials === undefined
+        ? {}
+        : {
+            runTrials: (base, trials, limits, tenant) =>
+              inSlot(async () => {
+                const results = await innerTrials(base, trials, limits, tenant);
+                counted(results);
+                return results;
+              }),
+          }),
     };
   }
 
@@ -278,7 +309,7 @@ export class ResearchQueue implements Service {
         signal: abort.signal,
         tenant: run.userId,
         concurrency: this.#o.trialConcurrency ?? 1,
-        run: this.#budgetedRunner(run, abort, request.budget),
+        ...this.#budgetedRunners(run, abort, request.budget),
       });
       // Every set tried before on this strategy and market counts as a trial of this one's DSR.
       const trials = { userId: run.userId, strategyId: run.strategyId, dataKey: trialDataKey(request.feeds[0]!) };

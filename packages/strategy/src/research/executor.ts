@@ -7,6 +7,7 @@ import type { EngineRunResult, PausedSpan } from '../core/engine.ts';
 import type { EngineSettings, Feed } from '../core/types.ts';
 import { StrategySandbox } from '../sandbox/sandbox.ts';
 import type { SandboxLimits } from '../sandbox/sandbox.ts';
+import { unpackTrades } from '../sandbox/packed-trades.ts';
 
 /** One backtest to run. */
 export interface BacktestJob {
@@ -32,6 +33,35 @@ export interface BacktestJob {
   progressEvery?: number;
   /** Sandbox limits for this run (the tier's); the executor's own when absent. */
   limits?: SandboxLimits;
+  /** False: the run's trades are not brought back (its metrics count them). @default true */
+  keepTrades?: boolean;
+}
+
+/** What one trial of a batch sets of its job (`BacktestExecutor.runBatch`). */
+export type TrialJob = Pick<BacktestJob, 'feeds' | 'settings'> &
+  Partial<Pick<BacktestJob, 'params' | 'warmupUntil' | 'equityPoints' | 'returnStats' | 'keepTrades'>>;
+
+/** Trials of one job in a batch at most: a batch holds a lane for all its trials, so the tail stays short. */
+export const MAX_TRIAL_BATCH = 16;
+
+/**
+ * Trials per batch for `trials` trials over `concurrency` lanes: up to {@link MAX_TRIAL_BATCH},
+ * and small enough that each lane still takes ~16 batches, so the lanes end close together.
+ */
+export function trialBatchSize(trials: number, concurrency: number): number {
+  return Math.max(1, Math.min(MAX_TRIAL_BATCH, Math.floor(trials / (Math.max(1, concurrency) * 16))));
+}
+
+/** Runs `trials` of `job` as one batch where the executor can, else one run each; results in order. */
+export async function runTrials(
+  executor: BacktestExecutor,
+  job: BacktestJob,
+  trials: readonly TrialJob[],
+): Promise<EngineRunResult[]> {
+  if (executor.runBatch !== undefined && trials.length > 1) return executor.runBatch(job, trials);
+  const out: EngineRunResult[] = [];
+  for (const trial of trials) out.push(await executor.run({ ...job, ...trial }));
+  return out;
 }
 
 /** True when a sandbox with `has` limits can run a job that wants `wants`. */
@@ -43,6 +73,12 @@ export interface BacktestExecutor {
   /** How many runs may usefully be in flight at once. */
   readonly concurrency: number;
   run(job: BacktestJob): Promise<EngineRunResult>;
+  /**
+   * Runs trials of `job` (each changing its window, parameters or capital) as one unit of work:
+   * one isolate for them all, each trial loaded afresh with the job's limits to itself. Optional:
+   * {@link runTrials} falls back to one `run` per trial.
+   */
+  runBatch?(job: BacktestJob, trials: readonly TrialJob[]): Promise<EngineRunResult[]>;
   close(): Promise<void>;
 }
 
@@ -50,19 +86,27 @@ export interface BacktestExecutor {
 export function createInlineExecutor(limits?: Partial<SandboxLimits>): BacktestExecutor {
   let sandbox: StrategySandbox | undefined;
   let queue: Promise<unknown> = Promise.resolve();
+  /** `body` after the runs before it, on a sandbox with the job's limits. */
+  const turn = <T>(job: BacktestJob, body: (sandbox: StrategySandbox) => Promise<T>): Promise<T> => {
+    const next = queue.then(async () => {
+      if (sandbox === undefined || !sandbox.usable || !sameLimits(sandbox.limits, job.limits)) {
+        sandbox?.dispose();
+        sandbox = new StrategySandbox(job.limits ?? limits);
+      }
+      return body(sandbox);
+    });
+    queue = next.catch(() => undefined);
+    return next;
+  };
   return {
     concurrency: 1,
-    run(job) {
-      const next = queue.then(async () => {
-        if (sandbox === undefined || !sandbox.usable || !sameLimits(sandbox.limits, job.limits)) {
-          sandbox?.dispose();
-          sandbox = new StrategySandbox(job.limits ?? limits);
-        }
-        return sandbox.run(job);
-      });
-      queue = next.catch(() => undefined);
-      return next;
-    },
+    run: (job) => turn(job, (s) => s.run(job)),
+    runBatch: (job, trials) =>
+      turn(job, async (s) => {
+        const { limits: _limits, onProgress: _progress, ...base } = job;
+        const packed = await s.runPackedTrials(base, trials);
+        return packed.map((r) => ({ ...r, trades: unpackTrades(r.trades) }));
+      }),
     close() {
       sandbox?.dispose();
       return Promise.resolve();

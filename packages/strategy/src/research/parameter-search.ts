@@ -6,8 +6,9 @@
  */
 import { TicklineError } from '@tickline/kernel';
 import { downsampleEquity } from '../module/backtest-queue.ts';
+import type { EngineRunResult } from '../core/engine.ts';
 import type { BacktestExecutor, BacktestJob } from './executor.ts';
-import { mapConcurrent } from './executor.ts';
+import { forEachConcurrent, runTrials, trialBatchSize } from './executor.ts';
 import {
   blockCount,
   deflatedSharpe,
@@ -16,6 +17,7 @@ import {
   returnStats,
   type BlockStats,
   type DeflatedSharpe,
+  type Moments,
 } from './overfitting.ts';
 import type { PboComputer } from './pbo-thread.ts';
 import { gridCombinations, score, type Objective, type ParamGrid } from './walk-forward.ts';
@@ -178,16 +180,34 @@ export async function parameterSearch(
   let done = 0;
   const bars = job.feeds[0]!.columns.closeTime.length;
   const blocks = blockCount(Math.max(0, bars - 1));
-  const runs = await mapConcurrent(combos, executor.concurrency, async (params) => {
+  const runs: Array<{ trial: SearchTrial; moments: Moments; blocks: BlockStats | null }> = [];
+  const batch = trialBatchSize(combos.length, executor.concurrency);
+  const batches = Array.from({ length: Math.ceil(combos.length / batch) }, (_, b) => b * batch);
+  const searchJob: BacktestJob = { ...job, recordSignals: false };
+  await forEachConcurrent(batches, executor.concurrency, async (from) => {
+    const sets = combos.slice(from, from + batch);
     // Only block sums and moments are kept, made where the trial runs: a 1M-bar curve per trial
     // would not fit 100 trials, and carrying it back cost more than the run.
-    const r = await executor.run({
-      ...job,
-      params: { ...job.params, ...params },
-      recordSignals: false,
-      equityPoints: TRIAL_EQUITY_POINTS,
-      returnStats: { blocks },
+    const results = await runTrials(
+      executor,
+      searchJob,
+      sets.map((params) => ({
+        feeds: job.feeds,
+        settings: job.settings,
+        params: { ...job.params, ...params },
+        equityPoints: TRIAL_EQUITY_POINTS,
+        returnStats: { blocks },
+        keepTrades: false,
+      })),
+    );
+    results.forEach((r, k) => {
+      runs[from + k] = scored(r, sets[k]!);
     });
+  });
+  function scored(
+    r: EngineRunResult,
+    params: Record<string, number | boolean | string>,
+  ): { trial: SearchTrial; moments: Moments; blocks: BlockStats | null } {
     options.onProgress?.(++done, combos.length);
     // An executor running the engine on this thread (tests) returns the whole curve instead.
     const stats = r.returnStats ?? returnStats(r.equity.value, blocks);
@@ -204,7 +224,7 @@ export async function parameterSearch(
       equity: downsampleEquity(r.equity, TRIAL_EQUITY_POINTS),
     };
     return { trial, moments: m, blocks: stats.blocks };
-  });
+  }
   const order = runs.map((_, i) => i).sort((a, b) => (runs[b]!.trial.score ?? -Infinity) - (runs[a]!.trial.score ?? -Infinity));
   const best = runs[order[0]!]!;
   const sharpes = moments(runs.map((r) => r.trial.barSharpe));

@@ -11,8 +11,8 @@ import { TicklineError } from '@tickline/kernel';
 import type { EngineRunResult } from '../core/engine.ts';
 import { drawdown } from '../core/metrics.ts';
 import type { Metrics } from '../core/types.ts';
-import type { BacktestExecutor, BacktestJob } from './executor.ts';
-import { forEachConcurrent } from './executor.ts';
+import type { BacktestExecutor, BacktestJob, TrialJob } from './executor.ts';
+import { forEachConcurrent, runTrials, trialBatchSize } from './executor.ts';
 import { sliceFeeds } from './feeds.ts';
 import { assertSaneWindows, MAX_WINDOWS, windowCount } from './research-budget.ts';
 
@@ -153,24 +153,38 @@ export async function walkForward(
   // sequential scan would pick), so memory does not grow with windows × grid.
   const bestScore = new Float64Array(starts.length).fill(-Infinity);
   const best = new Int32Array(starts.length).fill(-1);
-  function* inSampleTrials(): Generator<{ w: number; j: number }> {
-    for (let w = 0; w < starts.length; w++) for (let j = 0; j < combos.length; j++) yield { w, j };
+  // A window's sets go in batches (one isolate, each trial loaded afresh: executor.ts), a lane
+  // at a time, so a thousand trials are a few dozen calls.
+  const batch = trialBatchSize(starts.length * combos.length, executor.concurrency);
+  function* inSampleBatches(): Generator<{ w: number; from: number; to: number }> {
+    for (let w = 0; w < starts.length; w++)
+      for (let from = 0; from < combos.length; from += batch)
+        yield { w, from, to: Math.min(combos.length, from + batch) };
   }
-  await forEachConcurrent(inSampleTrials(), executor.concurrency, async ({ w, j }) => {
+  const inSampleJob: BacktestJob = { ...job, recordSignals: false };
+  await forEachConcurrent(inSampleBatches(), executor.concurrency, async ({ w, from, to }) => {
     const s = starts[w]!;
-    const r = await executor.run({
-      ...job,
-      ...window(s, s + options.inSampleBars),
-      params: { ...job.params, ...combos[j]! },
-      recordSignals: false,
-      equityPoints: 2,
-    });
-    tick();
-    const v = score(r.metrics, objective);
-    if (best[w] === -1 || v > bestScore[w]! || (v === bestScore[w] && j < best[w]!)) {
-      bestScore[w] = v;
-      best[w] = j;
+    const slice = window(s, s + options.inSampleBars);
+    const trials: TrialJob[] = [];
+    for (let j = from; j < to; j++) {
+      trials.push({
+        ...slice,
+        settings: job.settings,
+        params: { ...job.params, ...combos[j]! },
+        equityPoints: 2,
+        keepTrades: false,
+      });
     }
+    const results = await runTrials(executor, inSampleJob, trials);
+    results.forEach((r, k) => {
+      const j = from + k;
+      tick();
+      const v = score(r.metrics, objective);
+      if (best[w] === -1 || v > bestScore[w]! || (v === bestScore[w] && j < best[w]!)) {
+        bestScore[w] = v;
+        best[w] = j;
+      }
+    });
   });
   // Out-of-sample runs chain capital, so they run in order.
   for (let w = 0; w < starts.length; w++) {
@@ -185,6 +199,7 @@ export async function walkForward(
       settings: { ...job.settings, startingCapital: capital },
       params: { ...job.params, ...params },
       recordSignals: false,
+      keepTrades: false,
     });
     tick();
     for (let i = 0; i < r.equity.time.length; i++) {

@@ -51,6 +51,13 @@ export interface IsolateInput {
   equityPoints: number;
   /** Return statistics over every step, in this many blocks; null: none asked for. */
   returnBlocks: number | null;
+  /** False: no trades go back (the metrics count them all the same). */
+  keepTrades?: false;
+  /**
+   * Feeds read from the buffers a batch copied in once (`run`'s `held`): per feed, per
+   * PACKED_COLUMNS column, the buffer's index and the column's first element in it.
+   */
+  held?: number[][];
 }
 
 export interface IsolateError {
@@ -284,7 +291,17 @@ function classify(error: unknown): IsolateError {
 }
 
 /** Views on the packed buffer, feed by feed, column by column. */
-function unpackFeeds(input: IsolateInput): Feed[] {
+function unpackFeeds(input: IsolateInput, held: readonly Float64Array[] | undefined): Feed[] {
+  const at = input.held;
+  if (at !== undefined && held !== undefined)
+    return input.feeds.map((f, k) => {
+      const columns = {} as Feed['columns'];
+      PACKED_COLUMNS.forEach((name, c) => {
+        const from = at[k]![2 * c + 1]!;
+        columns[name] = held[at[k]![2 * c]!]!.subarray(from, from + f.length);
+      });
+      return { symbol: f.symbol, interval: f.interval, columns };
+    });
   const shared = input.shared;
   if (shared !== null)
     return input.feeds.map((f, k) => ({ symbol: f.symbol, interval: f.interval, columns: shared[k]! }));
@@ -304,9 +321,14 @@ function run(
   definition: StrategyDefinition,
   input: IsolateInput,
   progress: ProgressCallback | undefined,
+  held?: readonly Float64Array[],
 ): IsolateOutput {
+  // Its own generator of the run's seed, as a fresh context's is: a batch's trials share a
+  // context (StrategySandbox.runPackedTrials), never a sequence.
+  const before = currentRandom;
+  currentRandom = mulberry32(input.settings.seed);
   try {
-    const engine = new Engine(unpackFeeds(input), input.settings);
+    const engine = new Engine(unpackFeeds(input, held), input.settings);
     current = engine;
     const result = engine.run(definition, {
       synchronousOnly: true,
@@ -330,10 +352,12 @@ function run(
     return {
       ok: true,
       result: { ...result, ...stats, trades: [], equity },
-      trades: packTrades(result.trades),
+      trades: packTrades(input.keepTrades === false ? [] : result.trades),
     };
   } catch (error) {
     return { ok: false, error: classify(error) };
+  } finally {
+    currentRandom = before;
   }
 }
 

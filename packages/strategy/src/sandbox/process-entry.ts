@@ -11,7 +11,7 @@ import '../core/errors.ts';
 import { compileStrategy, stripTypes, type CompileOptions } from '../api/compile-strategy.ts';
 import { receiveFeeds, type FeedRef } from './feed-transfer.ts';
 import { sendResult } from './result-transfer.ts';
-import type { SandboxLimits, SandboxRunOptions } from './sandbox.ts';
+import type { SandboxLimits, SandboxRunOptions, TrialVariant } from './sandbox.ts';
 import { runPackedInSandbox, StrategySandbox } from './sandbox.ts';
 
 /**
@@ -22,6 +22,12 @@ export type BacktestPayload = Omit<SandboxRunOptions, 'onProgress' | 'signal' | 
   feeds: FeedRef[];
   limits: SandboxLimits;
   wantsProgress: boolean;
+};
+
+/** What a batch of research trials carries: the run they share, and what each trial changes. */
+export type TrialsPayload = {
+  base: Omit<BacktestPayload, 'feeds' | 'wantsProgress'>;
+  trials: Array<Omit<TrialVariant, 'feeds'> & { feeds: FeedRef[] }>;
 };
 
 export type CompilePayload = { source: string; options: CompileOptions };
@@ -50,6 +56,20 @@ await serveSandboxProcess(
       );
       const cpu = process.cpuUsage(cpuStart);
       return sendResult({ ...result, cpuMs: (cpu.user + cpu.system) / 1_000 }, limits.maxResultBytes);
+    },
+    trials: async (payload: TrialsPayload, context) => {
+      const { limits, ...base } = payload.base;
+      const trials = payload.trials.map((t) => ({
+        ...t,
+        feeds: receiveFeeds(t.feeds, (key) => context.data(key)),
+      }));
+      const sandbox = new StrategySandbox(limits);
+      try {
+        const results = await sandbox.runPackedTrials(base, trials);
+        return await Promise.all(results.map((r) => sendResult(r, limits.maxResultBytes)));
+      } finally {
+        sandbox.dispose();
+      }
     },
     compile: async (payload: CompilePayload, context) => {
       try {

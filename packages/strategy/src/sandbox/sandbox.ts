@@ -6,7 +6,6 @@
  * isolate's heap limit, CPU by a watchdog on the process's CPU time (plus a wall-clock backstop),
  * and everything else by the hardened realm (isolate-entry.ts).
  */
-import { isMainThread } from 'node:worker_threads';
 import ivm from 'isolated-vm';
 import { TicklineError } from '@tickline/kernel';
 import type { ParamSpecs } from '../core/definition.ts';
@@ -18,7 +17,7 @@ import { loadModule } from './module-load.ts';
 import { boundDetails, boundMessage, ISOLATE_CODES } from './error-bounds.ts';
 import { VIOLATION } from './violation.ts';
 import type { IsolateInput, IsolateOutput } from './isolate-entry.ts';
-import { PACKED_COLUMNS } from './packed-feeds.ts';
+import { feedsForIsolate, heldBuffers, heldWindows, IN_PLACE, metaOf, type HeldFeeds } from './isolate-feeds.ts';
 import { unpackTrades, type PackedTrades } from './packed-trades.ts';
 
 /** Resource limits of one run (from the user's tier). */
@@ -81,56 +80,23 @@ export interface SandboxRunOptions {
    * result): a research trial then needs no more of its equity curve than its last points.
    */
   returnStats?: { blocks: number };
+  /**
+   * False: the run's trades stay in the isolate (its metrics count them all the same). A research
+   * trial is scored by its metrics: a 200k-bar trial's 1,600 trades are 144 KB that would cross to
+   * the host, by file, only to be dropped. @default true
+   */
+  keepTrades?: boolean;
 }
+
+/** What differs between the trials of one batch ({@link StrategySandbox.runPackedTrials}). */
+export type TrialVariant = Pick<
+  SandboxRunOptions,
+  'feeds' | 'settings' | 'params' | 'warmupUntil' | 'equityPoints' | 'returnStats' | 'keepTrades'
+>;
 
 /** A run's result with its trades still as columns (packed-trades.ts): how it crosses processes. */
 export type PackedRunResult = Omit<EngineRunResult, 'trades'> & { trades: PackedTrades };
 
-/**
- * Shared memory crosses into isolates only from the main thread. isolated-vm takes over a
- * SharedArrayBuffer's memory the first time one is copied into an isolate; a 1M-bar walk-forward
- * whose two worker threads did so with the same feed died once with SIGILL, so runs on worker
- * threads keep the copy in and out (their feeds are shared between threads all the same).
- */
-const IN_PLACE = isMainThread;
-
-/** True when every column lives in shared memory (see {@link shareFeeds}): the isolate reads it in place. */
-function allShared(feeds: readonly Feed[]): boolean {
-  return feeds.every((f) => PACKED_COLUMNS.every((k) => f.columns[k].buffer instanceof SharedArrayBuffer));
-}
-
-/**
- * How the feeds travel into the isolate. Shared columns go as they are: isolated-vm hands the
- * isolate the same memory, so nothing is copied (the engine only reads them, and no API gives a
- * strategy the arrays themselves). Other columns are packed into one buffer — one copy here —
- * that is transferred in without another. Shared memory only goes in: the equity curve comes back
- * as a copy. The isolate used to write it to a SharedArrayBuffer for the host to read in place,
- * and under load that crashed the process (SIGSEGV in V8's ArrayBufferSweeper freeing a
- * BackingStore, heap corruption elsewhere: 6 of 14 runs of the strategy unit tests with both
- * cores busy; none in 6 runs with the copy).
- */
-function feedsForIsolate(
-  feeds: readonly Feed[],
-  inPlace: boolean,
-): Pick<IsolateInput, 'feeds' | 'columns' | 'shared'> {
-  const meta = feeds.map((f) => ({
-    symbol: f.symbol,
-    interval: f.interval,
-    length: f.columns.closeTime.length,
-  }));
-  if (inPlace && allShared(feeds)) return { feeds: meta, columns: null, shared: feeds.map((f) => f.columns) };
-  let total = 0;
-  for (const f of feeds) total += f.columns.closeTime.length * PACKED_COLUMNS.length;
-  const columns = new Float64Array(total);
-  let offset = 0;
-  for (const f of feeds) {
-    for (const name of PACKED_COLUMNS) {
-      columns.set(f.columns[name], offset);
-      offset += f.columns.closeTime.length;
-    }
-  }
-  return { feeds: meta, columns, shared: null };
-}
 
 /**
  * A coded error from the isolate's `{ code, message, details }`. The isolate runs the strategy's
@@ -168,6 +134,20 @@ function dynamicImport(cause: unknown): TicklineError {
   });
 }
 
+/** An isolate with the engine loaded, as {@link StrategySandbox} hands it to a run. */
+interface EngineSession {
+  engine: EngineEntries;
+  /** Wall bound of each call into the isolate (ms). */
+  timeout: number;
+  /** Loads the module afresh in the session's context (its top level runs again); the caller releases it. */
+  load(code: string, seed: number): Promise<ivm.Reference>;
+  /** Starts the CPU budget again from now: each trial of a batch has the whole limit. */
+  renewBudget(): void;
+  /** Copies `value` into the session's context once and keeps it there, by reference. */
+  hold(value: unknown): Promise<ivm.Reference>;
+}
+
+
 export { compileBundle } from './engine-entries.ts';
 export { MODULE_FILENAME, syntaxError } from './module-load.ts';
 
@@ -203,58 +183,120 @@ export class StrategySandbox {
 
   /** {@link run}, its trades left as columns (a sandbox process sends them on as they are). */
   async runPacked(options: SandboxRunOptions): Promise<PackedRunResult> {
-    return this.#withModule(
-      options.code,
-      options.settings.seed,
-      options.signal,
-      async (engine, definition, timeout) => {
-        const input: IsolateInput = {
-          ...feedsForIsolate(options.feeds, IN_PLACE),
-          settings: options.settings,
-          params: options.params ?? {},
-          recordSignals: options.recordSignals === true,
-          ...(options.warmupUntil === undefined ? {} : { warmupUntil: options.warmupUntil }),
-          ...(options.paused === undefined ? {} : { paused: options.paused }),
-          progressEvery: options.progressEvery ?? 65_536,
-          equityPoints: options.equityPoints ?? 0,
-          returnBlocks: options.returnStats?.blocks ?? null,
-        };
-        const progress =
-          options.onProgress === undefined
-            ? undefined
-            : new ivm.Callback(options.onProgress, { ignored: true });
-        // The bar loop's own CPU (not the isolate's setup nor the module's load): what a live step of
-        // this strategy costs per candle, the forecast checked against the tier's live budget at
-        // enable (cpu-forecast.ts). The process answers one call at a time, so its CPU is the run's.
-        const loopStart = processCpuMicros();
-        const output = (await engine.run.apply(
-          undefined,
-          // The packed buffer is ours: transferred in, not copied again.
-          [
-            definition.derefInto(),
-            new ivm.ExternalCopy(input, {
-              transferList: input.columns === null ? [] : [input.columns.buffer],
-            }).copyInto({
-              release: true,
-              transferIn: true,
-            }),
-            progress,
-          ],
-          { result: { copy: true }, timeout },
-        )) as IsolateOutput;
-        // Not the user's fault, and not for the user to read: a plain error is a platform fault.
-        if (typeof output !== 'object' || output === null || typeof output.ok !== 'boolean')
-          throw new Error('the isolate returned a malformed result');
-        if (!output.ok) throw fromIsolate(output.error);
-        const loopMs = (processCpuMicros() - loopStart) / 1_000;
-        const bars = output.result.bars;
-        return {
-          ...output.result,
-          trades: output.trades,
-          ...(bars > 0 ? { cpuMsPerCandle: loopMs / bars } : {}),
-        };
-      },
+    return this.#withModule(options.code, options.settings.seed, options.signal, (engine, definition, timeout) =>
+      this.#runLoaded(engine, definition, timeout, options),
     );
+  }
+
+  /**
+   * Runs `trials` of one strategy one after another in one isolate: the engine is loaded and the
+   * realm hardened once, and each trial loads the module afresh (its top level runs again, so
+   * nothing a trial kept in module variables reaches the next; the realm is frozen, so nothing
+   * else can hold it) with the whole CPU budget of a run to itself. Research trials differ only
+   * in their window and parameters; a new isolate each cost ~7 ms of the ~55 ms a 200k-bar trial
+   * takes. Results in the order of `trials`; the first failure rejects the batch.
+   */
+  async runPackedTrials(
+    base: Omit<SandboxRunOptions, 'onProgress' | 'feeds'>,
+    trials: readonly TrialVariant[],
+  ): Promise<PackedRunResult[]> {
+    const seed = trials[0]?.settings.seed ?? base.settings.seed;
+    // Each trial's CPU as the process counts it (the batch's set-up goes to the first): what a
+    // research job's budget adds up (research-queue.ts), as it does a single run's.
+    let mark = processCpuMicros();
+    return this.#withEngine(seed, base.signal, async (session) => {
+      // The feeds go in once for the batch: copying the same shared memory into one isolate
+      // trial after trial failed ("Unable to deserialize cloned data") once each trial's copy
+      // counted against the isolate's memory until collected.
+      const buffers = heldBuffers(trials.map((t) => t.feeds));
+      const held =
+        buffers === undefined
+          ? undefined
+          : {
+              ref: await session.hold(new ivm.ExternalCopy(buffers).copyInto({ release: true })),
+              index: new Map(buffers.map((b, i) => [b.buffer, i])),
+            };
+      const results: PackedRunResult[] = [];
+      try {
+        for (const trial of trials) {
+          const options = { ...base, ...trial };
+          session.renewBudget();
+          const definition = await session.load(base.code, options.settings.seed);
+          try {
+            const result = await this.#runLoaded(session.engine, definition, session.timeout, options, held);
+            const now = processCpuMicros();
+            results.push({ ...result, cpuMs: (now - mark) / 1_000 });
+            mark = now;
+          } finally {
+            definition.release();
+          }
+        }
+      } finally {
+        held?.ref.release();
+      }
+      return results;
+    });
+  }
+
+  /** One run of a loaded module: the bar loop in the isolate, its result checked here. */
+  async #runLoaded(
+    engine: EngineEntries,
+    definition: ivm.Reference,
+    timeout: number,
+    options: SandboxRunOptions,
+    held?: HeldFeeds,
+  ): Promise<PackedRunResult> {
+    const feeds =
+      held === undefined
+        ? feedsForIsolate(options.feeds, IN_PLACE)
+        : { feeds: metaOf(options.feeds), columns: null, shared: null, held: heldWindows(options.feeds, held) };
+    const input: IsolateInput = {
+      ...feeds,
+      settings: options.settings,
+      params: options.params ?? {},
+      recordSignals: options.recordSignals === true,
+      ...(options.warmupUntil === undefined ? {} : { warmupUntil: options.warmupUntil }),
+      ...(options.paused === undefined ? {} : { paused: options.paused }),
+      progressEvery: options.progressEvery ?? 65_536,
+      equityPoints: options.equityPoints ?? 0,
+      returnBlocks: options.returnStats?.blocks ?? null,
+      ...(options.keepTrades === false ? { keepTrades: false } : {}),
+    };
+    const progress =
+      options.onProgress === undefined
+        ? undefined
+        : new ivm.Callback(options.onProgress, { ignored: true });
+    // The bar loop's own CPU (not the isolate's setup nor the module's load): what a live step of
+    // this strategy costs per candle, the forecast checked against the tier's live budget at
+    // enable (cpu-forecast.ts). The process answers one call at a time, so its CPU is the run's.
+    const loopStart = processCpuMicros();
+    const output = (await engine.run.apply(
+      undefined,
+      // The packed buffer is ours: transferred in, not copied again.
+      [
+        definition.derefInto(),
+        new ivm.ExternalCopy(input, {
+          transferList: input.columns === null ? [] : [input.columns.buffer],
+        }).copyInto({
+          release: true,
+          transferIn: true,
+        }),
+        progress,
+        ...(held === undefined ? [] : [held.ref.derefInto()]),
+      ],
+      { result: { copy: true }, timeout },
+    )) as IsolateOutput;
+    // Not the user's fault, and not for the user to read: a plain error is a platform fault.
+    if (typeof output !== 'object' || output === null || typeof output.ok !== 'boolean')
+      throw new Error('the isolate returned a malformed result');
+    if (!output.ok) throw fromIsolate(output.error);
+    const loopMs = (processCpuMicros() - loopStart) / 1_000;
+    const bars = output.result.bars;
+    return {
+      ...output.result,
+      trades: output.trades,
+      ...(bars > 0 ? { cpuMsPerCandle: loopMs / bars } : {}),
+    };
   }
 
   /** Loads the module and checks its default export (its declarations within `limits`); returns the declarations. */
@@ -276,11 +318,27 @@ export class StrategySandbox {
     signal: AbortSignal | undefined,
     body: (engine: EngineEntries, definition: ivm.Reference, timeout: number) => Promise<T>,
   ): Promise<T> {
+    return this.#withEngine(seed, signal, async (session) => {
+      const definition = await session.load(code, seed);
+      try {
+        return await body(session.engine, definition, session.timeout);
+      } finally {
+        definition.release();
+      }
+    });
+  }
+
+  /** A fresh isolate with the engine loaded and the realm hardened, for `body`'s module loads and runs. */
+  async #withEngine<T>(
+    seed: number,
+    signal: AbortSignal | undefined,
+    body: (session: EngineSession) => Promise<T>,
+  ): Promise<T> {
     if (this.#busy) throw new Error('a sandbox runs one strategy at a time');
     if (!this.usable) throw new Error('this sandbox was disposed');
     this.#busy = true;
     const isolate = new ivm.Isolate({ memoryLimit: this.limits.memoryMb });
-    const cpuStart = processCpuMicros();
+    let cpuStart = processCpuMicros();
     const cpuLimitMicros = this.limits.cpuMs * 1_000;
     let stoppedFor: 'cpu' | 'abort' | undefined;
     const stop = (why: 'cpu' | 'abort'): void => {
@@ -295,28 +353,37 @@ export class StrategySandbox {
     const timeout = this.limits.cpuMs * WALL_FACTOR;
     let context: ivm.Context | undefined;
     let engine: EngineEntries | undefined;
-    let definition: ivm.Reference | undefined;
     let phase: 'setup' | 'evaluate' | 'run' = 'setup';
     try {
       context = await isolate.createContext();
-      engine = await loadEngine(isolate, context, seed, timeout);
-      phase = 'evaluate';
-      // The module's top level runs in the isolate's loader: what it throws is answered there.
-      definition = await loadModule(isolate, context, engine, {
-        code,
-        seed,
-        mode: 'async',
-        timeout: () => timeout,
-        refused: fromIsolate,
+      const loadedEngine = await loadEngine(isolate, context, seed, timeout);
+      engine = loadedEngine;
+      const realm = context;
+      return await body({
+        engine: loadedEngine,
+        timeout,
+        renewBudget: () => (cpuStart = processCpuMicros()),
+        hold: (value) =>
+          realm.evalClosure('return $0', [value], { result: { reference: true }, timeout }),
+        load: async (code, moduleSeed) => {
+          phase = 'evaluate';
+          // The module's top level runs in the isolate's loader: what it throws is answered there.
+          const definition = await loadModule(isolate, realm, loadedEngine, {
+            code,
+            seed: moduleSeed,
+            mode: 'async',
+            timeout: () => timeout,
+            refused: fromIsolate,
+          });
+          phase = 'run';
+          return definition;
+        },
       });
-      phase = 'run';
-      return await body(engine, definition, timeout);
     } catch (error) {
       throw this.#classify(error, stoppedFor, phase);
     } finally {
       clearInterval(watchdog);
       signal?.removeEventListener('abort', onAbort);
-      definition?.release();
       engine?.release();
       if (!isolate.isDisposed) {
         context?.release();

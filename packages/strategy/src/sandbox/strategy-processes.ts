@@ -17,16 +17,22 @@ import {
   createProcessPool,
   DEFAULT_STRIKES,
   StrikeBook,
+  type CallData,
   type CallLimits,
   type ProcessPool,
 } from '@tickline/sandbox';
 import type { EngineRunResult } from '../core/engine.ts';
 import { checkSourceSize, type CompiledStrategy, type CompileOptions } from '../api/compile-strategy.ts';
 import { CompileGate, type CompileGateLimits } from './compile-gate.ts';
-import type { BacktestPayload, CompilePayload } from './process-entry.ts';
+import type { BacktestPayload, CompilePayload, TrialsPayload } from './process-entry.ts';
 import { sendFeeds } from './feed-transfer.ts';
 import { DEFAULT_MAX_RESULT_BYTES, receiveResult, type ResultRef } from './result-transfer.ts';
-import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits, type SandboxRunOptions } from './sandbox.ts';
+import {
+  DEFAULT_SANDBOX_LIMITS,
+  type SandboxLimits,
+  type SandboxRunOptions,
+  type TrialVariant,
+} from './sandbox.ts';
 
 const ENTRY = new URL('./process-entry.ts', import.meta.url);
 
@@ -167,6 +173,52 @@ export class StrategyProcesses implements Service {
     tenant?: string,
   ): Promise<EngineRunResult> {
     return this.#run(options, limits, tenant, CPU_STRIKE);
+  }
+
+  /**
+   * Research trials of one strategy as one call to one process (see StrategySandbox.runPackedTrials):
+   * one isolate for the batch, each trial with the whole of `limits` to itself inside it; the
+   * process is bounded by the sum of its trials' bounds. Results in the order of `trials`.
+   */
+  async runTrials(
+    base: Omit<SandboxRunOptions, 'onProgress' | 'feeds'>,
+    trials: readonly TrialVariant[],
+    limits: Partial<SandboxLimits> = {},
+    tenant?: string,
+  ): Promise<EngineRunResult[]> {
+    if (trials.length === 0) return [];
+    const { signal, ...rest } = base;
+    const resolved = { ...DEFAULT_SANDBOX_LIMITS, ...limits };
+    const pool =
+      tenant !== undefined && this.#quarantined.has(tenant) && this.#quarantine
+        ? this.#quarantine
+        : this.#pool(this.#backtests);
+    const data = new Map<string, CallData>();
+    const sent: TrialsPayload['trials'] = [];
+    for (const trial of trials) {
+      const feeds = await sendFeeds(trial.feeds);
+      for (const d of feeds.data) data.set(d.key, d);
+      sent.push({ ...trial, feeds: feeds.refs });
+    }
+    const payload: TrialsPayload = { base: { ...rest, limits: resolved }, trials: sent };
+    const answers = await pool.call<ResultRef[]>('trials', payload, {
+      // One isolate's memory; the CPU and wall time of all its trials.
+      limits: processLimits({ ...resolved, cpuMs: resolved.cpuMs * trials.length }),
+      data: [...data.values()],
+      strikeCodes: [],
+      ...(tenant === undefined ? {} : { tenant }),
+      ...(signal === undefined ? {} : { signal }),
+    });
+    if (!Array.isArray(answers) || answers.length !== trials.length)
+      throw new Error('the sandbox process answered a batch with the wrong number of results');
+    return Promise.all(
+      answers.map((answer, i) =>
+        receiveResult(answer, {
+          maxResultBytes: resolved.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
+          maxEquityPoints: trials[i]!.feeds.reduce((n, f) => n + f.columns.closeTime.length, 0),
+        }),
+      ),
+    );
   }
 
   async #run(
