@@ -1,10 +1,11 @@
 /**
  * The room side of the session layer over a real WebSocket: joins refused with their codes (a
  * zone token, an unknown room, a private room by id, a full room), a command that is not the
- * game's refused with the seq and the room unharmed, and a dropped player resuming its seat.
+ * game's refused with the seq and the room unharmed, a dropped player resuming its seat, and one
+ * frame message shared by the players who see the same (the mover still gets its own ack).
  */
 import { createMetricsRegistry, type EventEnvelope } from '@tickline/kernel';
-import { encodeRoomCommand, GameCloseCode, MessageType } from '@tickline/protocol';
+import { decodeRoomFrame, encodeRoomCommand, GameCloseCode, MessageType } from '@tickline/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJoinTokens } from '../coordinator/join-token.ts';
 import { builtInGames } from '../games/load-games.ts';
@@ -78,5 +79,25 @@ describe('room sessions - joins, refusals and resume over WebSocket', () => {
     const again = await joinRoom('dee', { code: room.code! });
     expect(await again.next(MessageType.RoomWelcome)).toMatchObject({ roomId: room.roomId, lastSeq: 3, resumed: true });
     expect(room.players).toEqual(['dee']);
+  });
+
+  it('players who see the same get one shared frame message; the mover gets the frame with its ack', async () => {
+    const WAIT_MS = 20_000;
+    const room = registry.create('arena', { private: true });
+    const [ann, bob, cy] = await Promise.all(['ann-s', 'bob-s', 'cy-s'].map((id) => joinRoom(id, { code: room.code! })));
+    const welcome = await ann!.next(MessageType.RoomWelcome, () => true, WAIT_MS);
+    for (const c of [bob!, cy!]) await c.next(MessageType.RoomWelcome, () => true, WAIT_MS);
+    const first = await ann!.next(MessageType.RoomFrame, (m) => m.frame.length > 0, WAIT_MS);
+    const spawn = decodeRoomFrame(first.frame).e!['ann-s'] as { x: number; y: number };
+    const to = { x: spawn.x + 0.25, y: spawn.y };
+    ann!.send({ type: MessageType.RoomCommand, seq: 1, command: encodeRoomCommand({ type: 'move', tick: welcome.tick, ...to }) });
+    const acked = await ann!.next(MessageType.RoomFrame, (m) => m.ack === 1, WAIT_MS);
+    const moved = (m: { frame: Uint8Array }) =>
+      m.frame.length > 0 && (decodeRoomFrame(m.frame).e?.['ann-s'] as { x?: number } | undefined)?.x === to.x;
+    const [b, c] = await Promise.all([bob!, cy!].map((client) => client.next(MessageType.RoomFrame, moved, WAIT_MS)));
+    expect(b).toMatchObject({ tick: acked.tick, ack: -1 });
+    expect(c).toEqual(b);
+    // A delta carries the changed fields only.
+    expect(decodeRoomFrame(acked.frame).e?.['ann-s']).toEqual({ x: to.x });
   });
 });

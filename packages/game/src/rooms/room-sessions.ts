@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { silentLogger, systemClock, type Clock, type Logger } from '@tickline/kernel';
 import {
   decodeRoomCommand,
+  encodeMessage,
   GameCloseCode as CloseCode,
   MessageType,
   type RoomCommandMessage,
@@ -22,6 +23,7 @@ import type { RoomStepResult } from '../rules/index.ts';
 import { RejectReason } from '../zone/errors.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { RoomRunner } from './room-runner.ts';
+import { SharedMessage } from '../session/connection.ts';
 import type { Link, RoomSession } from '../session/session-state.ts';
 
 export type { RoomSession } from '../session/session-state.ts';
@@ -34,6 +36,8 @@ const EMPTY = new Uint8Array(0);
 /** What the room side needs of the connection owner. */
 export interface RoomLinkOps {
   send(link: Link, message: ServerMessage): void;
+  /** Sends one encoded message shared with other links (framed once per framing). @default encodes per link */
+  sendShared?(link: Link, message: SharedMessage): void;
   close(link: Link, code: string, message: string): void;
 }
 
@@ -392,12 +396,22 @@ export class RoomSessions {
         ops.send(session.link, { type: MessageType.RoomReject, seq: r.seq, tick: result.tick, reason: r.reason, message: r.message ?? '' });
     }
     for (const session of fresh) if (session.link) this.#welcome(session, false);
+    // Players sent the same frame bytes without an ack get the same message: encoded and framed
+    // once, not once each (a crowd that sees the whole room shares one frame a tick).
+    let sharedFrame: Uint8Array | undefined;
+    let shared: SharedMessage | undefined;
     for (const session of sessions) {
       if (!session.joined || !session.link || fresh.has(session)) continue;
       const frame = result.viewFrames ? result.viewFrames.get(session.playerId) : result.frame;
       const ack = acked.get(session.playerId) ?? -1;
       if (frame === undefined && ack < 0) continue;
-      ops.send(session.link, { type: MessageType.RoomFrame, tick: result.tick, ack, frame: frame ?? EMPTY });
+      const message = { type: MessageType.RoomFrame, tick: result.tick, ack, frame: frame ?? EMPTY } as const;
+      if (ack >= 0 || !ops.sendShared) {
+        ops.send(session.link, message);
+        continue;
+      }
+      if (sharedFrame !== frame) [sharedFrame, shared] = [frame, new SharedMessage(encodeMessage(message))];
+      ops.sendShared(session.link, shared!);
     }
     if (result.closed) {
       for (const session of [...sessions]) {

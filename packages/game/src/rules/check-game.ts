@@ -3,7 +3,7 @@
  * are trusted code, but a mistake in one must stop the start with an error naming the file, not
  * surface as a crash in a room later.
  */
-import type { FieldType, Fields } from './fields.ts';
+import { stepProblem, type FieldType, type Fields } from './fields.ts';
 import { GameRulesError } from './rules-error.ts';
 import type { AnyGameRules } from './types.ts';
 
@@ -29,8 +29,9 @@ function fieldTypeProblem(t: unknown): string | undefined {
     case 'bool':
       return undefined;
     case 'int':
-    case 'float':
       return ordered(f.min, f.max) ? undefined : 'needs min ≤ max';
+    case 'float':
+      return ordered(f.min, f.max) ? stepProblem(f) : 'needs min ≤ max';
     case 'string':
       return Number.isSafeInteger(f.maxLength) && f.maxLength > 0 ? undefined : 'needs a positive maxLength';
     case 'enum':
@@ -62,6 +63,8 @@ function fieldsProblem(where: string, fields: unknown): string | undefined {
     if (!FIELD_NAME.test(name)) return `${where}.${name} is not a valid field name`;
     const problem = fieldTypeProblem(t);
     if (problem !== undefined) return `${where}.${name} ${problem}`;
+    if (t.kind === 'float' && t.step !== undefined && !where.startsWith('state.'))
+      return `${where}.${name} cannot have a step (frames round state fields, not commands)`;
     const visibility = t.visibility;
     if (visibility !== undefined && !allowed.includes(visibility))
       return `${where}.${name} cannot be ${String(visibility)}-only${allowed.length ? ` (${allowed.join(' or ')} here)` : ''}`;

@@ -41,6 +41,13 @@ export interface FloatField extends FieldCommon {
   readonly kind: 'float';
   readonly min: number;
   readonly max: number;
+  /**
+   * State fields only: frames carry the value rounded to a multiple of `step`, a power of two
+   * (1/64: as the zone's positions), exact in 32 bits and so sent in 5 bytes instead of 9; the room
+   * keeps the value whole (handlers, snapshots, replays). A viewer is within `step / 2` of it, and
+   * a change smaller than that may send nothing.
+   */
+  readonly step?: number;
 }
 /** A UTF-16 string of at most `maxLength` code units. */
 export interface StringField extends FieldCommon {
@@ -85,7 +92,8 @@ export type Values<F extends Fields> = { -readonly [K in keyof F]: ValueOf<F[K]>
 export const field = {
   bool: (): BoolField => ({ kind: 'bool' }),
   int: (min: number, max: number): IntField => ({ kind: 'int', min, max }),
-  float: (min = -Number.MAX_VALUE, max = Number.MAX_VALUE): FloatField => ({ kind: 'float', min, max }),
+  float: (min = -Number.MAX_VALUE, max = Number.MAX_VALUE, options: { step?: number } = {}): FloatField =>
+    options.step === undefined ? { kind: 'float', min, max } : { kind: 'float', min, max, step: options.step },
   string: (maxLength: number): StringField => ({ kind: 'string', maxLength }),
   enum: <const V extends string>(values: readonly V[]): EnumField<V> => ({ kind: 'enum', values }),
   ints: (length: number, min: number, max: number): IntsField => ({ kind: 'ints', length, min, max }),
@@ -94,6 +102,19 @@ export const field = {
   /** An entity field sent only to the entity's own player: `field.ownerOnly(field.ints(5, 0, 51))`. */
   ownerOnly: <F extends FieldType>(type: F): F => ({ ...type, visibility: 'owner' }),
 } as const;
+
+/** Multiples of a step up to this many are exact in a 32-bit float (its 24-bit significand). */
+export const MAX_FLOAT_STEPS = 2 ** 24;
+
+/** Why a float field's `step` cannot be sent in 32 bits exactly, or undefined when it can (or has none). */
+export function stepProblem(type: FloatField): string | undefined {
+  const step = type.step;
+  if (step === undefined) return undefined;
+  if (!(step > 0) || !Number.isInteger(Math.log2(step))) return 'needs a step that is a power of two (1/64, 1/128, 1…)';
+  if (Math.max(Math.abs(type.min), Math.abs(type.max)) / step > MAX_FLOAT_STEPS)
+    return `needs |min| and |max| within step × 2^24 (${step * MAX_FLOAT_STEPS})`;
+  return undefined;
+}
 
 /** Why `value` does not fit `type`, or undefined when it does. Reads nothing beyond the bounds. */
 export function fieldProblem(type: FieldType, value: unknown): string | undefined {

@@ -1,11 +1,13 @@
 /**
  * @module What each player of a rules room is sent: the room's state less its `server` fields,
- * less the `owner` fields of entities that are not the player's own, and — for a spatial game —
- * only the entities within its view radius. Worked out once per game from its field declarations,
- * so a game that declares none of these pays nothing: it keeps the one shared frame a tick.
+ * less the `owner` fields of entities that are not the player's own, float fields with a `step`
+ * rounded to it, and — for a spatial game — only the entities within its view radius; and how a
+ * frame of it is encoded. Worked out once per game from its field declarations, so a game that
+ * declares none of these pays nothing: it keeps the one shared frame a tick.
  */
+import { FLOAT32_OPTIONS, Packr } from 'msgpackr';
 import type { Fields } from './fields.ts';
-import { visibleState } from './room-delta.ts';
+import { encodeRoomFrame, visibleState, type RoomFrame } from './room-delta.ts';
 import type { AnyGameRules } from './types.ts';
 
 type Values = Record<string, unknown>;
@@ -31,24 +33,46 @@ export interface RoomVisibility {
   shared(state: StateLike): StateLike;
   /** What `playerId` sees. */
   of(state: StateLike, playerId: string): StateLike;
+  /** A frame's bytes: MessagePack, its floats in 32 bits when every float it can carry is stepped (exact then). */
+  encode(frame: RoomFrame): Uint8Array;
 }
 
 const named = (fields: Fields, visibility: string): string[] =>
   Object.keys(fields).filter((name) => fields[name]!.visibility === visibility);
 
+/** The sent float fields with a `step`, and the step. */
+const stepped = (fields: Fields): [string, number][] =>
+  Object.entries(fields).flatMap(([name, f]) =>
+    f.kind === 'float' && f.step !== undefined && f.visibility !== 'server' ? [[name, f.step] as [string, number]] : [],
+  );
+
+/** Every float field a frame can carry has a step: its values are exact in 32 bits. */
+const allFloatsStepped = (fields: Fields): boolean =>
+  Object.values(fields).every((f) => f.kind !== 'float' || f.visibility === 'server' || f.step !== undefined);
+
 /**
- * `values` without the fields named in `hidden` (the same object when there are none). One object
- * per entity object and list: entity objects are replaced, never changed, so an unchanged entity
- * keeps its projection and the delta tracker skips it by identity.
+ * The same frame's MessagePack with every non-integer number in 32 bits (5 bytes, not 9): lossless
+ * for the values of stepped fields, which are all such a frame carries. Any MessagePack reader
+ * reads it (the SDK's `decodeRoomFrame` among them).
  */
-function projection(hidden: readonly string[]): (values: Values) => Values {
-  if (hidden.length === 0) return (values) => values;
+const float32Packr = new Packr({ useRecords: false, moreTypes: false, useFloat32: FLOAT32_OPTIONS.ALWAYS });
+const encodeFloat32 = (frame: RoomFrame): Uint8Array => float32Packr.pack(frame);
+
+/**
+ * `values` without the fields named in `hidden` and with the `steps` fields rounded (the same
+ * object when there are none). One object per entity object and list: entity objects are
+ * replaced, never changed, so an unchanged entity keeps its projection and the delta tracker skips
+ * it by identity.
+ */
+function projection(hidden: readonly string[], steps: readonly [string, number][]): (values: Values) => Values {
+  if (hidden.length === 0 && steps.length === 0) return (values) => values;
   const cache = new WeakMap<Values, Values>();
   return (values) => {
     let out = cache.get(values);
     if (out !== undefined) return out;
     out = {};
     for (const k of Object.keys(values)) if (!hidden.includes(k)) out[k] = values[k];
+    for (const [k, step] of steps) out[k] = Math.round((values[k] as number) / step) * step;
     cache.set(values, out);
     return out;
   };
@@ -61,10 +85,14 @@ export function roomVisibility(game: AnyGameRules): RoomVisibility {
   const entityOwner = named(game.state.entity, 'owner');
   const othersHidden = [...entityServer, ...entityOwner];
   const spatial = game.spatial;
-  const filtered = roomServer.length > 0 || othersHidden.length > 0;
-  const withoutRoom = projection(roomServer);
-  const forAll = projection(entityServer);
-  const forOthers = projection(othersHidden);
+  const roomSteps = stepped(game.state.room);
+  const entitySteps = stepped(game.state.entity);
+  const ownSteps = entitySteps;
+  const othersSteps = entitySteps.filter(([name]) => !entityOwner.includes(name));
+  const filtered = roomServer.length > 0 || othersHidden.length > 0 || roomSteps.length > 0 || entitySteps.length > 0;
+  const withoutRoom = projection(roomServer, roomSteps);
+  const forAll = projection(entityServer, ownSteps);
+  const forOthers = projection(othersHidden, othersSteps);
 
   const shared = (state: StateLike): StateLike => {
     if (!filtered) return state;
@@ -84,5 +112,6 @@ export function roomVisibility(game: AnyGameRules): RoomVisibility {
     uniform: entityOwner.length === 0,
     shared,
     of,
+    encode: allFloatsStepped(game.state.room) && allFloatsStepped(game.state.entity) ? encodeFloat32 : encodeRoomFrame,
   };
 }

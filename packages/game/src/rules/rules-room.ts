@@ -18,7 +18,7 @@ import { decodeCommand } from './decode-command.ts';
 import { copyValues, valuesProblem } from './fields.ts';
 import { draftOf, eventProblem, type Draft, type PendingEvent, type State } from './handler-draft.ts';
 import { SeededRandom } from './random.ts';
-import { encodeRoomFrame, fullFrame, RoomDeltaTracker } from './room-delta.ts';
+import { fullFrame, RoomDeltaTracker } from './room-delta.ts';
 import { RoomClosed } from './room-events.ts';
 import { restoreRoomState, ROOM_SNAPSHOT_FORMAT, type RoomSnapshot } from './room-snapshot.ts';
 import { roomVisibility, type RoomVisibility } from './room-visibility.ts';
@@ -186,11 +186,11 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   fullFrame(playerId?: string): Uint8Array {
     const visibility = this.#visibility;
     if (!visibility.perPlayer || playerId === undefined)
-      return encodeRoomFrame(fullFrame(visibility.shared(this.#state), this.#tick));
+      return visibility.encode(fullFrame(visibility.shared(this.#state), this.#tick));
     const tracker = new RoomDeltaTracker();
     this.#views.set(playerId, tracker);
     this.#seeAll.delete(playerId);
-    return encodeRoomFrame(tracker.delta(visibility.of(this.#state, playerId), this.#tick)!);
+    return visibility.encode(tracker.delta(visibility.of(this.#state, playerId), this.#tick)!);
   }
 
   /**
@@ -253,7 +253,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     this.#changed = false;
     if (!visibility.perPlayer) {
       const frame = this.#tracker.delta(visibility.shared(this.#state), tick);
-      if (frame) result.frame = encodeRoomFrame(frame);
+      if (frame) result.frame = visibility.encode(frame);
       return;
     }
     const frames = (result.viewFrames = new Map());
@@ -266,7 +266,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
           this.#seeAll.delete(id);
         }
       const frame = this.#tracker.delta(visibility.shared(this.#state), tick);
-      const bytes = frame && encodeRoomFrame(frame);
+      const bytes = frame && visibility.encode(frame);
       for (const id of this.#seeAll) if (bytes) frames.set(id, bytes);
     }
     for (const id of this.#players) {
@@ -274,7 +274,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
       let tracker = this.#views.get(id);
       if (tracker === undefined) this.#views.set(id, (tracker = new RoomDeltaTracker()));
       const frame = tracker.delta(visibility.of(this.#state, id), tick);
-      if (frame) frames.set(id, encodeRoomFrame(frame));
+      if (frame) frames.set(id, visibility.encode(frame));
       // Joining the group: it now has what the group has (the whole room, as of this tick).
       if (whole?.(id)) {
         this.#views.delete(id);

@@ -25,6 +25,26 @@ export function frame(framing: WireFraming, bytes: Uint8Array): Uint8Array {
   return out;
 }
 
+/**
+ * One encoded message for many connections (a rules room's frame to every player who sees the
+ * same and has no ack this tick): framed once per transport framing, not copied per connection.
+ */
+export class SharedMessage {
+  readonly bytes: Uint8Array;
+  readonly #framed = new Map<WireFraming, Uint8Array>();
+
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+  }
+
+  /** The message behind `framing`'s header (one buffer per framing, shared by its connections). */
+  framedFor(framing: WireFraming): Uint8Array {
+    let out = this.#framed.get(framing);
+    if (out === undefined) this.#framed.set(framing, (out = frame(framing, this.bytes)));
+    return out;
+  }
+}
+
 /** The close message for `code`: its text cut to 200 characters, or left out if it cannot be encoded. */
 export function encodeClose(code: string, message: string): Uint8Array {
   try {

@@ -159,6 +159,11 @@ export class GameSessions implements ConnectionAcceptor {
     this.#rooms = rooms;
     rooms.bind({
       send: (link, message) => this.#send(link, message),
+      sendShared: (link, shared) => {
+        const framing = link.connection.sendFramed ? link.connection.framing : undefined;
+        if (framing) this.#sendEncoded(link, shared.framedFor(framing), true);
+        else this.#sendEncoded(link, shared.bytes);
+      },
       close: (link, code, message) => this.#close(link, code, message),
     });
   }
