@@ -5,11 +5,13 @@
  * the world, every player spawned at the arena's spawn), each sending an honest move 10 times a
  * second, for BENCH_TICKS ticks (400). Prints the RoomFrame messages' bytes per client per second
  * with the arena's positions stepped (as shipped) and with the same game's positions unstepped
- * (every coordinate a 64-bit float, as before). `node bench/game/arena-rules-bytes.ts`
+ * (every coordinate a 64-bit float, as before). Messages as the session layer sends them
+ * (room-frame-messages.ts). `node bench/game/arena-rules-bytes.ts`
  */
 import { arenaGame, RulesRoom, type AnyGameRules, type Fields } from '@tickline/game';
 import { ManualClock } from '@tickline/kernel';
-import { encodeMessage, MessageType } from '@tickline/protocol';
+import { encodeMessage } from '@tickline/protocol';
+import { roomFrameMessages } from '@tickline/game/internal';
 import { RULES, seededRandom, Walker } from './rules.ts';
 
 const players = Number(process.env.BENCH_ZONE_SIZE ?? 100);
@@ -66,9 +68,8 @@ function bytesPerClientSecond(game: AnyGameRules): { perClientS: number; rejecte
     const acked = new Map(result.acks.map((a) => [a.playerId, a.seq]));
     for (const id of ids) {
       const frame = result.viewFrames?.get(id) ?? result.frame;
-      const ack = acked.get(id) ?? -1;
-      if (frame === undefined && ack < 0) continue;
-      bytes += encodeMessage({ type: MessageType.RoomFrame, tick: result.tick, ack, frame: frame ?? new Uint8Array(0) }).length;
+      for (const message of roomFrameMessages(result.tick, acked.get(id) ?? -1, frame))
+        bytes += encodeMessage(message).length;
     }
   }
   return { perClientS: Math.round(bytes / players / ((ticks * RULES.tickMs) / 1000)), rejected };

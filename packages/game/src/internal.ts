@@ -7,6 +7,8 @@ export { TestGameClient } from './transport/test-client.ts';
 export type { ClientEnd } from './transport/test-client.ts';
 export { ZoneDelivery } from './session/tick-delivery.ts';
 export { TickEncoder } from './protocol/tick-encoder.ts';
+// What a rules room sends a player a step (bench/game/arena-rules-bytes.ts counts it).
+export { roomFrameMessages } from './rooms/room-frame-messages.ts';
 export { deriveJoinTokenSecret } from './module/game-coordinator.ts';
 // A gateway's room desk over request/reply, and a process's, for the SDK's re-queue test.
 export { localRoomDesk } from './module/room-desk.ts';

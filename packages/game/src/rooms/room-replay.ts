@@ -16,12 +16,12 @@ import {
 } from '@tickline/protocol';
 import { RulesRoom, type AnyGameRules, type RoomStepResult } from '../rules/index.ts';
 import { RejectReason } from '../zone/errors.ts';
+import { roomFrameMessages } from './room-frame-messages.ts';
 import { inputOf, readRoomJournal, REPLAY_MAX_SCAN_RECORDS } from './room-journal-reader.ts';
 
 export { REPLAY_MAX_SCAN_RECORDS } from './room-journal-reader.ts';
 /** Ticks one replay steps at most (an hour at 30 Hz). */
 export const REPLAY_MAX_TICKS = 108_000;
-const EMPTY = new Uint8Array(0);
 
 export interface ReplayRoomOptions {
   /** The log the room's journal went to (its partition on a partitioned game log). */
@@ -181,7 +181,7 @@ function deliver(result: RoomStepResult, playerId: string, viewer: Viewer): Repl
   }
   if (fresh || !viewer.joined || !viewer.connected) return out;
   const frame = result.viewFrames ? result.viewFrames.get(playerId) : result.frame;
-  if (frame !== undefined || ack >= 0) out.push(frameMessage(result.tick, ack, frame ?? EMPTY));
+  for (const m of roomFrameMessages(result.tick, ack, frame)) out.push(frameMessage(m.tick, m.ack, m.frame));
   if (result.closed) viewer.present = false;
   return out;
 }

@@ -21,6 +21,7 @@ import {
 import type { JoinTokens } from '../coordinator/join-token.ts';
 import type { RoomStepResult } from '../rules/index.ts';
 import { RejectReason } from '../zone/errors.ts';
+import { roomFrameMessages } from './room-frame-messages.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { RoomRunner } from './room-runner.ts';
 import { SharedMessage } from '../session/connection.ts';
@@ -31,7 +32,6 @@ export type { RoomSession } from '../session/session-state.ts';
 /** The zone claim of a join token for rules rooms (`POST /game/rooms/join` issues them). */
 export const ROOM_TOKEN_SCOPE = 'rooms';
 
-const EMPTY = new Uint8Array(0);
 
 /** What the room side needs of the connection owner. */
 export interface RoomLinkOps {
@@ -397,21 +397,21 @@ export class RoomSessions {
     }
     for (const session of fresh) if (session.link) this.#welcome(session, false);
     // Players sent the same frame bytes without an ack get the same message: encoded and framed
-    // once, not once each (a crowd that sees the whole room shares one frame a tick).
+    // once, not once each (a crowd that sees the whole room shares one frame a tick); a large
+    // frame's ack follows it on its own (room-frame-messages.ts).
     let sharedFrame: Uint8Array | undefined;
     let shared: SharedMessage | undefined;
     for (const session of sessions) {
       if (!session.joined || !session.link || fresh.has(session)) continue;
       const frame = result.viewFrames ? result.viewFrames.get(session.playerId) : result.frame;
-      const ack = acked.get(session.playerId) ?? -1;
-      if (frame === undefined && ack < 0) continue;
-      const message = { type: MessageType.RoomFrame, tick: result.tick, ack, frame: frame ?? EMPTY } as const;
-      if (ack >= 0 || !ops.sendShared) {
-        ops.send(session.link, message);
-        continue;
+      for (const message of roomFrameMessages(result.tick, acked.get(session.playerId) ?? -1, frame)) {
+        if (message.ack >= 0 || !ops.sendShared) {
+          ops.send(session.link, message);
+          continue;
+        }
+        if (sharedFrame !== message.frame) [sharedFrame, shared] = [message.frame, new SharedMessage(encodeMessage(message))];
+        ops.sendShared(session.link, shared!);
       }
-      if (sharedFrame !== frame) [sharedFrame, shared] = [frame, new SharedMessage(encodeMessage(message))];
-      ops.sendShared(session.link, shared!);
     }
     if (result.closed) {
       for (const session of [...sessions]) {
