@@ -11,8 +11,11 @@
  * walk-forward part alone for grademark, which has no whole-range search).
  *
  * Sizes: BENCH_BARS (default 1,000,000), BENCH_SLICE (grademark's bars, default 1 % of them),
- * BENCH_PROCESSES (default: the cores). The last line is `RESULT {json}` with `trials`,
- * `bar_steps_per_s`, `wall_s` and grademark's figures. Target: under 5 minutes on 2 cores.
+ * BENCH_PROCESSES (default: the cores); BENCH_BATCH=0 runs every trial as a call of its own (as
+ * before batches). The last line is `RESULT {json}` with `trials`, `bar_steps_per_s`, `wall_s`,
+ * the peak resident memory of this process and its sandbox processes together (`peak_rss_mb`,
+ * sampled every 250 ms), the best parameter sets (to compare runs) and grademark's figures.
+ * Target (issue 50): under 60 s on 2 cores, peak RSS ≤ 1 GB.
  */
 import 'data-forge-indicators';
 import { availableParallelism, loadavg } from 'node:os';
@@ -33,12 +36,13 @@ import {
 } from '@tickline/strategy/internal';
 import type { Feed } from '@tickline/strategy/internal';
 import { plainBars } from '../backtest/grademark-documented.ts';
-import { sumCpuMicros, withChildren } from '../lib/proc-stat.ts';
+import { rssBytes, sumCpuMicros, withChildren } from '../lib/proc-stat.ts';
 import { envInt, printResult, printTable, progress, round } from '../lib/report.ts';
 
 const bars = envInt('BENCH_BARS', 1_000_000);
 const sliceBars = envInt('BENCH_SLICE', Math.max(1_000, Math.floor(bars / 100)));
 const processCount = envInt('BENCH_PROCESSES', availableParallelism());
+const batches = envInt('BENCH_BATCH', 1) !== 0;
 const FOLDS = 10;
 const FAST = { startingValue: 5, endingValue: 50, stepSize: 5 };
 const SLOW = { startingValue: 60, endingValue: 240, stepSize: 20 };
@@ -72,8 +76,23 @@ const executor = createSandboxExecutor({
   limits: { memoryMb: 512, cpuMs: 120_000 },
   concurrency: processCount,
   run: processes.run.bind(processes),
-  runTrials: processes.runTrials.bind(processes),
+  ...(batches ? { runTrials: processes.runTrials.bind(processes) } : {}),
 });
+/** Resident memory of this process and its children, summed, at its highest so far (every 250 ms). */
+const peak = { total: 0, parent: 0 };
+const sampleRss = (): void => {
+  let total = 0;
+  for (const pid of withChildren(process.pid)) {
+    try {
+      total += rssBytes(pid);
+    } catch {
+      // Exited while listed.
+    }
+  }
+  peak.total = Math.max(peak.total, total);
+  peak.parent = Math.max(peak.parent, process.memoryUsage.rss());
+};
+const sampler = setInterval(sampleRss, 250);
 const w = windows(bars);
 const wfRuns = FOLDS * (sets + 1);
 /** Where the walk-forward part ends in the job's progress (runResearch's phases). */
@@ -100,6 +119,8 @@ const report = await runResearch(
   },
 );
 const wallS = (performance.now() - t0) / 1000;
+sampleRss();
+clearInterval(sampler);
 const serverCpu = process.cpuUsage(cpu0);
 const sandboxCpuS = (sumCpuMicros(sandboxPids) - sandboxCpu0) / 1e6;
 const stillThere = withChildren(process.pid).slice(1);
@@ -167,7 +188,11 @@ const result = {
   bar_steps: steps,
   bar_steps_per_s: Math.round(steps / wallS),
   wall_s: round(wallS, 1),
-  under_5_min: wallS < 300,
+  under_60_s: wallS < 60,
+  batches,
+  peak_rss_mb: Math.round(peak.total / 1024 / 1024),
+  peak_rss_parent_mb: Math.round(peak.parent / 1024 / 1024),
+  rss_within_1_gb: peak.total <= 1024 ** 3,
   walk_forward_s: round(wfS, 1),
   walk_forward_bar_steps_per_s: Math.round(wfSteps / wfS),
   search_s: round(wallS - wfS, 1),
@@ -188,6 +213,9 @@ const result = {
   oos_return: round(wf.totalReturn, 4),
   deflated_sharpe: round(report.overfitting.deflatedSharpe.value, 4),
   pbo: report.overfitting.pbo === null ? null : round(report.overfitting.pbo.value, 4),
+  // What a change must leave as it was: each window's choice and the search's best.
+  window_params: wf.windows.map((w) => `${String(w.bestParams.fast)}/${String(w.bestParams.slow)}`).join(' '),
+  best_params: `${String(report.search.best.params.fast)}/${String(report.search.best.params.slow)}`,
   load_average: round(loadavg()[0]!, 1),
 };
 console.log(`Walk-forward research: ${FOLDS} folds × ${sets} parameter sets, then the grid over the whole range; SMA crossover, ${bars} one-minute bars`);

@@ -65,6 +65,54 @@ export interface LoadRefusal {
 /** How a loader reaches the isolate: synchronously (a live process) or not (a compile's watchdog needs the event loop). */
 export type LoadMode = 'sync' | 'async';
 
+/** Options of a load: how it reaches the isolate, its bound, what a refusal becomes. */
+export interface LoadOptions {
+  seed: number;
+  mode: LoadMode;
+  timeout: () => number;
+  refused: (error: LoadRefusal) => Error;
+}
+
+/**
+ * The module as a function in `context` (the wrapper's function expression: no user code has run);
+ * each {@link loadFromFactory} of it runs the module's top level afresh. The caller releases it.
+ */
+export async function moduleFactory(
+  isolate: ivm.Isolate,
+  context: ivm.Context,
+  code: string,
+  options: Pick<LoadOptions, 'mode' | 'timeout'>,
+): Promise<ivm.Reference> {
+  const script = await compileWrapped(isolate, code);
+  try {
+    const runOptions = { reference: true, timeout: options.timeout() } as const;
+    return options.mode === 'sync' ? script.runSync(context, runOptions) : await script.run(context, runOptions);
+  } finally {
+    script.release();
+  }
+}
+
+/**
+ * Runs the module's top level from its factory with its own generator of `seed` (the module's
+ * variables are the factory call's own: a second load starts from nothing the first left) and
+ * returns the definition by reference; throws as {@link loadModule} does.
+ */
+export async function loadFromFactory(
+  entries: Pick<EngineEntries, 'load' | 'loaded'>,
+  factory: ivm.Reference,
+  options: LoadOptions,
+): Promise<ivm.Reference> {
+  const sync = options.mode === 'sync';
+  const args = [factory.derefInto(), options.seed];
+  const answer = sync
+    ? entries.load.applySync(undefined, args, { timeout: options.timeout() })
+    : await entries.load.apply(undefined, args, { timeout: options.timeout() });
+  const parsed = JSON.parse(answer as string) as { ok: true } | { ok: false; error: LoadRefusal };
+  if (!parsed.ok) throw options.refused(parsed.error);
+  const take = { result: { reference: true } } as const;
+  return sync ? entries.loaded.applySync(undefined, [], take) : await entries.loaded.apply(undefined, [], take);
+}
+
 /**
  * Loads `code` in `context` with its own generator of `seed`, each call bounded by `timeout` (ms,
  * or a function of the time left). Returns the definition by reference; throws the coded error
@@ -74,33 +122,13 @@ export async function loadModule(
   isolate: ivm.Isolate,
   context: ivm.Context,
   entries: Pick<EngineEntries, 'load' | 'loaded'>,
-  options: {
-    code: string;
-    seed: number;
-    mode: LoadMode;
-    timeout: () => number;
-    refused: (error: LoadRefusal) => Error;
-  },
+  options: { code: string } & LoadOptions,
 ): Promise<ivm.Reference> {
-  const sync = options.mode === 'sync';
-  const script = await compileWrapped(isolate, options.code);
-  let factory: ivm.Reference | undefined;
+  // Runs only the wrapper's function expression: no user code yet.
+  const factory = await moduleFactory(isolate, context, options.code, options);
   try {
-    // Runs only the wrapper's function expression: no user code yet.
-    const runOptions = { reference: true, timeout: options.timeout() } as const;
-    factory = sync ? script.runSync(context, runOptions) : await script.run(context, runOptions);
-    const args = [factory.derefInto(), options.seed];
-    const answer = sync
-      ? entries.load.applySync(undefined, args, { timeout: options.timeout() })
-      : await entries.load.apply(undefined, args, { timeout: options.timeout() });
-    const parsed = JSON.parse(answer as string) as { ok: true } | { ok: false; error: LoadRefusal };
-    if (!parsed.ok) throw options.refused(parsed.error);
-    const take = { result: { reference: true } } as const;
-    return sync
-      ? entries.loaded.applySync(undefined, [], take)
-      : await entries.loaded.apply(undefined, [], take);
+    return await loadFromFactory(entries, factory, options);
   } finally {
-    factory?.release();
-    script.release();
+    factory.release();
   }
 }

@@ -12,7 +12,7 @@ import { shareFeeds, sliceFeeds } from '../research/feeds.ts';
 import { parameterSearch } from '../research/parameter-search.ts';
 import { walkForward } from '../research/walk-forward.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
-import { StrategySandbox, type TrialVariant } from './sandbox.ts';
+import { StrategySandbox, type PackedRunResult, type TrialVariant } from './sandbox.ts';
 import { StrategyProcesses } from './strategy-processes.ts';
 
 const LIMITS = { memoryMb: 128, cpuMs: 5_000 };
@@ -61,7 +61,7 @@ describe('sandbox - trial batches', () => {
     }));
     // When they run as one batch, and each alone in a fresh isolate
     const batch = await new StrategySandbox(LIMITS).runPackedTrials({ code: stateful, settings }, trials);
-    const alone = [];
+    const alone: PackedRunResult[] = [];
     for (const trial of trials) alone.push(await new StrategySandbox(LIMITS).runPacked({ code: stateful, ...trial }));
     // Then every trial of the batch traded once, exactly as it did alone
     expect(batch.map((r) => r.metrics.trades)).toEqual([1, 1, 1, 1]);
