@@ -36,3 +36,17 @@ export function strategyClientOrderId(key: StrategyOrderKey): string {
 export function manualClientOrderId(userId: string, idempotencyKey: string): string {
   return `m${digest(`${userId}|${idempotencyKey}`)}`;
 }
+
+/**
+ * The client order id prefix of a live run's force exits: `x` + hash(run) + `-` (14 characters).
+ * A force exit is the owner's order, not the strategy's, yet it closes the run's position: a run
+ * rebuilt from the journal (a restart, a takeover) finds its exits by this prefix.
+ */
+export function forceExitPrefix(runId: string): string {
+  return `x${digest(runId).slice(0, 12)}-`;
+}
+
+/** A force exit of run `runId`: its prefix + hash(user, key) — 36 characters, idempotent per key. */
+export function forceExitClientOrderId(runId: string, userId: string, idempotencyKey: string): string {
+  return `${forceExitPrefix(runId)}${digest(`${userId}|${idempotencyKey}`).slice(0, 22)}`;
+}

@@ -10,7 +10,11 @@ import type { CandleInterval } from '@tickline/market';
 import { fillIntervals } from './fill-interval.ts';
 import type { FeedCandle, LiveRunStatus, LiveStrategySpec } from './live-runner-types.ts';
 
-/** Fills a run keeps to rebuild its books when its sandbox process is replaced. */
+/**
+ * Fills a run keeps in memory to rebuild its books when its sandbox session is replaced. A run
+ * that booked more is marked {@link LiveRun.fillsTruncated}: its books then come back from the
+ * order journal, which holds every execution (run-restore.ts `bookedFills`).
+ */
 export const MAX_RECORDED_FILLS = 10_000;
 
 /** Log lines kept per run for status. @default 200 (see LiveRunnerOptions.keepLogs) */
@@ -37,6 +41,8 @@ export interface LiveRun {
   decided?: number;
   /** Executions booked in the engine, replayed into a reopened one (its position and cash). */
   fills: RecordedFill[];
+  /** `fills` lost its oldest executions to MAX_RECORDED_FILLS: rebuilt books read the journal. */
+  fillsTruncated?: true;
   /** Being reopened after its sandbox process was lost. */
   recovering?: boolean;
   /** Order events that came while a new session replaces this run's (applied to the new one). */

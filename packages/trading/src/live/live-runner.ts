@@ -27,19 +27,26 @@ import {
   keepLogs,
   lastDecided,
   type LiveRun,
-  MAX_RECORDED_FILLS,
   newRun,
 } from './live-run.ts';
 import { readFlattenFills } from './run-flatten.ts';
 import { fillOnTrade, marketSteps } from './market-prices.ts';
 import { RunOrders } from './run-orders.ts';
-import { notePositions } from './run-exit.ts';
 import { ForceExits } from './run-force-exit.ts';
 import { reopenWithRetries } from './run-reopen.ts';
 import { announcePause, pauseOf, pauseRun, type RunPauseContext } from './run-pause.ts';
 import { type CatchUpContext, catchUp, OrderHolds, RecentCandles } from './run-catch-up.ts';
 import { RunsByFeed } from './runs-by-feed.ts';
-import { inherit, rebuild, resumePoint, storedHistory, storedUntilNow, warmUpNew } from './run-restore.ts';
+import {
+  bookedFills,
+  inherit,
+  keepFills,
+  rebuild,
+  resumePoint,
+  storedHistory,
+  storedUntilNow,
+  warmUpNew,
+} from './run-restore.ts';
 import type { WaveBoxContext } from './wave-box.ts';
 import { RunHealth } from './run-health.ts';
 import { RunWaves } from './run-waves.ts';
@@ -230,7 +237,7 @@ export class LiveRunner {
       run.equity = warm.equity;
       // Told apart from live decisions: the same history replays at each reopen (run-restore.ts).
       this.#keepLogs(run, warm.logs.map((line) => ({ ...line, warmup: true as const })));
-      if (carry !== undefined) await inherit(run, carry, this.#o.keepLogs ?? DEFAULT_KEEP_LOGS);
+      if (carry !== undefined) await inherit(run, carry, this.#o.keepLogs ?? DEFAULT_KEEP_LOGS, this.#o.orders);
       else if (resumeAfter !== undefined) await rebuild(run, this.#o.orders);
       const name = await this.#o.nameOf?.(spec.userId, spec.strategyId).catch(() => undefined);
       if (name !== undefined) run.name = status.strategyName = name;
@@ -366,10 +373,10 @@ export class LiveRunner {
 
   /** Books the kill switch's flatten closes that met `run`'s positions into its fills (run-flatten.ts). */
   async #bookFlatten(run: LiveRun): Promise<void> {
-    const closed = await readFlattenFills(this.#o.orders, run.spec.portfolioId, run.fills);
+    const booked = await bookedFills(run, this.#o.orders);
+    const closed = await readFlattenFills(this.#o.orders, run.spec.portfolioId, booked);
     if (closed.length === 0) return;
-    run.fills = [...run.fills, ...closed].sort((a, b) => a[5] - b[5]).slice(-MAX_RECORDED_FILLS);
-    notePositions(run);
+    keepFills(run, [...booked, ...closed].sort((a, b) => a[5] - b[5]));
   }
 
   /** The owner's stop: forgotten in the store (every process drops it at its next sync) and here. */

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { OrderPlacedData } from '../broker/events.ts';
 import { randomWalkFeed, type StrategyDefinition } from '@tickline/strategy/internal';
-import type { FeedCandle } from './live-runner.ts';
+import { type FeedCandle, LiveRunner } from './live-runner.ts';
 import { P, settings, spec, SYMBOL, world } from './live-world.test-support.ts';
 import type { LiveRun } from './live-run.ts';
 import { bookPosition } from './run-exit.ts';
@@ -112,6 +112,41 @@ describe('live runs - stop-entry and force exit', () => {
     // Another symbol holds nothing: no orders; a run not here is undefined.
     expect(await w.runner.forceExit('r', 'u1', 'ETH-USDT', 1)).toEqual([]);
     expect(await w.runner.forceExit('nope', 'u1', undefined, 1)).toBeUndefined();
+  });
+});
+
+describe('live runs - a force exit stays booked when the run starts again', () => {
+  it('a run rebuilt from the journal after a force exit is flat, and does not sell what is gone', async () => {
+    const s = settings();
+    const w = world(s, buysThenHolds);
+    const feed = candles(12);
+    const first = { ...spec('r', s), ordersSince: feed[0]!.openTime };
+    await w.runner.enable(first);
+    const step = async (runner: LiveRunner, from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        w.track(feed[i]!);
+        await runner.onCandle(feed[i]!);
+      }
+    };
+    await step(w.runner, 0, 5);
+    w.runner.stopEntry('r', true);
+    const exit = w.runner.forceExit('r', 'u1', undefined, 60_000);
+    const manual = () =>
+      w.published.some(
+        (e) => e.type === 'order.placed' && (e.data as OrderPlacedData).origin?.kind === 'manual',
+      );
+    await vi.waitFor(() => expect(manual()).toBe(true), { timeout: 20_000 });
+    await step(w.runner, 5, 6);
+    expect((await exit)!.map((o) => o.side)).toEqual(['sell']);
+    expect(w.books.position(P, SYMBOL)?.quantity ?? 0).toBeCloseTo(0, 9);
+    expect(w.runner.status('r')!.positions).toBeUndefined();
+
+    // The process is gone; its successor rebuilds the run's books from the journal.
+    const runner = new LiveRunner({ ...w.options, history: async () => feed.slice(0, 6) });
+    w.setRunner(runner);
+    await runner.enable(first, { persist: false, resumeAfter: feed[5]!.closeTime });
+    expect(runner.status('r')!.positions).toBeUndefined();
+    expect(await runner.forceExit('r', 'u1', undefined, 1)).toEqual([]);
   });
 });
 

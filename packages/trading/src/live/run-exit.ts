@@ -8,16 +8,24 @@
  */
 import type { OrderLifecycleEvent } from '../broker/order-transitions.ts';
 import type { Order } from '../broker/order.ts';
-import type { LiveOrder } from '@tickline/strategy';
+import type { LiveOrder, RecordedFill } from '@tickline/strategy';
 import type { LiveRun } from './live-run.ts';
 
 /** The reason a force exit's orders carry: the exit reason of the trades they close. */
 export const FORCE_EXIT_REASON = 'force_exit';
 
-/** The run's own net position per symbol (buys minus sells over the fills booked in its engine). */
+/**
+ * The run's own net position per symbol, as its status holds it (booked fill by fill, and noted
+ * from every execution when its books are rebuilt).
+ */
 export function runPositions(run: LiveRun): Map<string, number> {
+  return new Map((run.status.positions ?? []).map((p) => [p.symbol, p.quantity]));
+}
+
+/** Net positions per symbol over `fills` (buys minus sells, in order). */
+function netPositions(fills: readonly RecordedFill[]): Map<string, number> {
   const positions = new Map<string, number>();
-  for (const [symbol, side, quantity] of run.fills) {
+  for (const [symbol, side, quantity] of fills) {
     const q = (positions.get(symbol) ?? 0) + (side === 'buy' ? quantity : -quantity);
     positions.set(symbol, q);
   }
@@ -28,22 +36,25 @@ export function runPositions(run: LiveRun): Map<string, number> {
 
 /**
  * Moves the run's position in `symbol` in its status by one fill (`quantity` signed: negative for
- * a sell) — the hot path's update, in the order `runPositions` sums them, without re-reading every fill.
+ * a sell) — the hot path's update, in the order `netPositions` sums them, without re-reading every fill.
  */
 export function bookPosition(run: LiveRun, symbol: string, quantity: number): void {
   const held = run.status.positions ?? [];
   const at = held.findIndex((p) => p.symbol === symbol);
   const moved = { symbol, quantity: (at < 0 ? 0 : held[at]!.quantity) + quantity };
   const next = at < 0 ? [...held, moved] : held.map((p, i) => (i === at ? moved : p));
-  // Sums of float quantities leave dust; a position below it is closed (as in runPositions).
+  // Sums of float quantities leave dust; a position below it is closed (as in netPositions).
   if (Math.abs(moved.quantity) < 1e-12) next.splice(at < 0 ? next.length - 1 : at, 1);
   if (next.length > 0) run.status.positions = next;
   else delete run.status.positions;
 }
 
-/** Copies the run's positions into its status, for the API and the run's card: after its fills change. */
-export function notePositions(run: LiveRun): void {
-  const positions = [...runPositions(run)].map(([symbol, quantity]) => ({ symbol, quantity }));
+/**
+ * Sets the run's positions in its status from every execution it booked (`fills`: all of them,
+ * not a record cut at MAX_RECORDED_FILLS), for the API, the run's card, exits and stop-entry.
+ */
+export function notePositions(run: LiveRun, fills: readonly RecordedFill[] = run.fills): void {
+  const positions = [...netPositions(fills)].map(([symbol, quantity]) => ({ symbol, quantity }));
   if (positions.length > 0) run.status.positions = positions;
   else delete run.status.positions;
 }

@@ -5,7 +5,7 @@
  * event each one is; and the desk's events of those orders booked back into the run's engine. A
  * module of its own because the client-order-id maps change only here and with the order events.
  */
-import { manualClientOrderId, strategyClientOrderId } from '../broker/client-order-id.ts';
+import { forceExitClientOrderId, strategyClientOrderId } from '../broker/client-order-id.ts';
 import type { Order } from '../broker/order.ts';
 import type { OrderLifecycleEvent } from '../broker/order-transitions.ts';
 import type { LiveMetrics } from './live-metrics.ts';
@@ -62,6 +62,7 @@ export class RunOrders {
       ];
       run.session.applyFill(...fill);
       if (run.fills.length < MAX_RECORDED_FILLS) run.fills.push(fill);
+      else run.fillsTruncated = true;
       bookPosition(run, d.symbol, d.side === 'buy' ? d.fill.quantity : -d.fill.quantity);
       if (!d.partial) this.#forget(run, order);
     } else if (event.type === 'order.cancelled' || event.type === 'order.rejected') {
@@ -98,7 +99,7 @@ export class RunOrders {
    * fill is booked in the run's engine like its own; `key` makes its client order id.
    */
   async placeExit(run: LiveRun, order: LiveOrder, userId: string, key: string): Promise<Order> {
-    const clientOrderId = manualClientOrderId(userId, `force-exit|${run.spec.id}|${order.symbol}|${key}`);
+    const clientOrderId = forceExitClientOrderId(run.spec.id, userId, `${order.symbol}|${key}`);
     run.byEngineId.set(order.id, clientOrderId);
     run.byClientId.set(clientOrderId, order);
     this.#byOrder.set(clientOrderId, run);

@@ -15,7 +15,9 @@ import type {
 } from '@tickline/strategy';
 import { lastDecided, type LiveRun, MAX_RECORDED_FILLS } from './live-run.ts';
 import { readFlattenFills } from './run-flatten.ts';
-import { notePositions } from './run-exit.ts';
+import { FORCE_EXIT_REASON, notePositions } from './run-exit.ts';
+import { forceExitPrefix } from '../broker/client-order-id.ts';
+import type { Order } from '../broker/order.ts';
 import type { StoredLiveRun } from './live-store.ts';
 import type { LiveRunnerOptions, LiveStrategySpec, WarmupWindow } from './live-runner-types.ts';
 
@@ -152,7 +154,12 @@ export async function warmUpNew(
  * last `keepLogs`), the executions booked (so its position and cash are the old engine's), and the
  * working orders with their ids (so the strategy sees and can cancel them, and their fills reach it).
  */
-export async function inherit(run: LiveRun, before: LiveRun, keepLogs: number): Promise<void> {
+export async function inherit(
+  run: LiveRun,
+  before: LiveRun,
+  keepLogs: number,
+  journal: LiveRunnerOptions['orders'],
+): Promise<void> {
   const status = run.status;
   const old = before.status;
   status.candles += old.candles;
@@ -169,19 +176,69 @@ export async function inherit(run: LiveRun, before: LiveRun, keepLogs: number): 
   // Its last *decided* candle: one claimed but never answered is decided again by the new session.
   const last = lastDecided(before);
   if (last !== undefined) status.lastCandleTime = last;
-  await run.session.restore({ fills: before.fills, orders: [...before.byClientId.values()] });
-  run.fills = [...before.fills];
-  notePositions(run);
+  const fills = await bookedFills(before, journal);
+  await run.session.restore({ fills, orders: [...before.byClientId.values()] });
+  keepFills(run, fills);
   for (const [clientOrderId, order] of before.byClientId) run.byClientId.set(clientOrderId, order);
   for (const [id, clientOrderId] of before.byEngineId) run.byEngineId.set(id, clientOrderId);
 }
 
-/** The run's own strategy orders in the journal (this version), oldest first. */
-async function ownOrders(spec: LiveStrategySpec, journal: LiveRunnerOptions['orders']) {
+/** The reason a rebuilt order carries in the engine: a force exit's own, or `restored`. */
+const reasonOf = (o: Order): string => (o.origin?.kind === 'manual' ? FORCE_EXIT_REASON : 'restored');
+
+/**
+ * Every execution of the run's own orders in the journal, and the kill switch's flatten closes that
+ * met its positions (run-flatten.ts), in time order.
+ */
+async function journalFills(
+  spec: LiveStrategySpec,
+  journal: LiveRunnerOptions['orders'],
+  orders?: Awaited<ReturnType<typeof ownOrders>>,
+): Promise<RecordedFill[]> {
+  const own: RecordedFill[] = (orders ?? (await ownOrders(spec, journal)))
+    .flatMap((o) => o.fills.map((f) => ({ o, f })))
+    .sort((a, b) => a.f.time - b.f.time)
+    .map(({ o, f }) => [o.symbol, o.side, f.quantity, f.price, f.fee, f.time, reasonOf(o)]);
+  // A kill switch's flatten closed its positions with orders not its own (run-flatten.ts).
+  return [...own, ...(await readFlattenFills(journal, spec.portfolioId, own))].sort((a, b) => a[5] - b[5]);
+}
+
+/**
+ * Every execution `run` booked: its own record while whole, the journal's once the record outgrew
+ * MAX_RECORDED_FILLS (replaying the newest 10,000 alone gave a reopened engine the wrong position
+ * and cash after a few hours of a fast strategy). Without a journal, the record is all there is.
+ */
+export async function bookedFills(
+  run: LiveRun,
+  journal: LiveRunnerOptions['orders'],
+): Promise<RecordedFill[]> {
+  if (run.fillsTruncated !== true || journal === undefined) return run.fills;
+  return journalFills(run.spec, journal);
+}
+
+/** Keeps the newest MAX_RECORDED_FILLS of `fills` as the run's record; positions from all of them. */
+export function keepFills(run: LiveRun, fills: readonly RecordedFill[]): void {
+  run.fills = fills.slice(-MAX_RECORDED_FILLS);
+  if (fills.length > MAX_RECORDED_FILLS) run.fillsTruncated = true;
+  else delete run.fillsTruncated;
+  notePositions(run, fills);
+}
+
+/**
+ * The run's own orders in the journal: its strategy's (this version), and its owner's force exits
+ * (found by their id prefix: they are manual orders, yet they closed the run's position — without
+ * them a run started again after one held the position it had sold, and sold it again).
+ */
+async function ownOrders(spec: LiveStrategySpec, journal: LiveRunnerOptions['orders']): Promise<Order[]> {
   if (journal === undefined || spec.ordersSince === undefined) return [];
-  return (await journal.ofStrategy(spec.portfolioId, spec.strategyId, spec.ordersSince)).filter(
-    (o) => o.origin?.kind === 'strategy' && o.origin.version === spec.version,
-  );
+  const [decided, exits] = await Promise.all([
+    journal.ofStrategy(spec.portfolioId, spec.strategyId, spec.ordersSince),
+    journal.withIdPrefix?.(spec.portfolioId, forceExitPrefix(spec.id), spec.ordersSince) ?? [],
+  ]);
+  return [
+    ...decided.filter((o) => o.origin?.kind === 'strategy' && o.origin.version === spec.version),
+    ...exits,
+  ];
 }
 
 /**
@@ -209,14 +266,7 @@ export async function resumePoint(
  */
 export async function rebuild(run: LiveRun, journal: LiveRunnerOptions['orders']): Promise<void> {
   const orders = await ownOrders(run.spec, journal);
-  const own: RecordedFill[] = orders
-    .flatMap((o) => o.fills.map((f) => ({ o, f })))
-    .sort((a, b) => a.f.time - b.f.time)
-    .map(({ o, f }) => [o.symbol, o.side, f.quantity, f.price, f.fee, f.time, 'restored']);
-  // A kill switch's flatten closed its positions with orders not its own (run-flatten.ts).
-  const fills = [...own, ...(await readFlattenFills(journal, run.spec.portfolioId, own))].sort(
-    (a, b) => a[5] - b[5],
-  );
+  const fills = await journalFills(run.spec, journal, orders);
   const open = orders.filter((o) => o.status === 'new' || o.status === 'partially_filled');
   const working: LiveOrder[] = open.map((o, i) => ({
     id: RESTORED_ORDER_IDS + i,
@@ -226,12 +276,11 @@ export async function rebuild(run: LiveRun, journal: LiveRunnerOptions['orders']
     qty: o.quantity,
     percent: 0,
     price: o.price ?? NaN,
-    reason: 'restored',
+    reason: reasonOf(o),
   }));
   if (fills.length === 0 && working.length === 0) return;
   await run.session.restore({ fills, orders: working });
-  run.fills = fills.slice(-MAX_RECORDED_FILLS);
-  notePositions(run);
+  keepFills(run, fills);
   working.forEach((order, i) => {
     const clientOrderId = open[i]!.clientOrderId;
     run.byEngineId.set(order.id, clientOrderId);
