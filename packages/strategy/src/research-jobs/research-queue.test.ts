@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineRunResult } from '../core/engine.ts';
 import { SMA_CROSS_SOURCE } from '../examples/sma-cross.ts';
 import type { BacktestRunner } from '../sandbox/sandbox.ts';
+import type { TrialsRunner } from '../research/sandbox-executor.ts';
 import { StrategySettingsSchema } from '../module/strategy-settings.ts';
 import {
   createStrategyTestApp,
@@ -81,7 +82,7 @@ describe('research queue - fair shares and job budgets (issue 46 findings 1, 6)'
     return t.host.research.get(user.userId, created.json().research.id);
   };
 
-  const queueWith = (run: BacktestRunner, slots = new FairSlots(1)) =>
+  const queueWith = (run: BacktestRunner, slots = new FairSlots(1), runTrials?: TrialsRunner) =>
     new ResearchQueue({
       slots,
       research: t.host.research,
@@ -95,6 +96,7 @@ describe('research queue - fair shares and job budgets (issue 46 findings 1, 6)'
       trialConcurrency: 1,
       progressIntervalMs: 50,
       run,
+      ...(runTrials === undefined ? {} : { runTrials }),
     });
 
   it(
@@ -159,6 +161,37 @@ describe('research queue - fair shares and job budgets (issue 46 findings 1, 6)'
         error: { code: 'STRATEGY_RESEARCH_BUDGET_EXCEEDED' },
       });
       expect(trials).toBe(2);
+    } finally {
+      await queue.stop();
+    }
+  });
+
+  it('counts every trial of a batch against the CPU budget, a batch taking one slot', { timeout: 90_000 }, async () => {
+    // Given batches of trials that each used 600 ms of sandbox CPU, and 1,000 ms per job
+    const batches: number[] = [];
+    let single = 0;
+    const slots = new FairSlots(1);
+    const queue = queueWith(
+      () => (single++, Promise.resolve(trialResult(600))),
+      slots,
+      (_base, trials) => {
+        batches.push(trials.length);
+        return Promise.resolve(trials.map(() => trialResult(600)));
+      },
+    );
+    await queue.start({ logger: silentLogger, fail: () => undefined });
+    try {
+      // When a 32-set search runs (batches of two on one slot)
+      const run = await queued(32);
+      queue.enqueue(run);
+      // Then the first batch's two trials passed the budget: the job failed, nothing more ran
+      expect(await ended(run)).toMatchObject({
+        status: 'failed',
+        error: { code: 'STRATEGY_RESEARCH_BUDGET_EXCEEDED' },
+      });
+      expect(batches).toEqual([2]);
+      expect(single).toBe(0);
+      expect(slots.waiting(run.userId)).toBe(0);
     } finally {
       await queue.stop();
     }
