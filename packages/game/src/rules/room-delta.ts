@@ -112,8 +112,8 @@ function diff(before: Values, after: Values): Values | undefined {
 /**
  * What `viewerId` sees of a spatial room: the room's fields, its own entity, and every entity
  * within `viewRadius` of it (inclusive). A viewer without an entity sees only the room's fields.
- * Checks every entity for every viewer (O(players × entities) a tick): fine for rooms of tens;
- * the zone's grid and view groups serve the arena's crowds.
+ * Checks every entity: for one viewer (a join's full frame); a step's many viewers go through
+ * the grid of spatial-grid.ts.
  */
 export function visibleState(
   state: StateLike,

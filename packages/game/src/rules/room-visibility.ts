@@ -8,6 +8,7 @@
 import { FLOAT32_OPTIONS, Packr } from 'msgpackr';
 import type { Fields } from './fields.ts';
 import { encodeRoomFrame, visibleState, type RoomFrame } from './room-delta.ts';
+import { spatialViews } from './spatial-grid.ts';
 import type { AnyGameRules } from './types.ts';
 
 type Values = Record<string, unknown>;
@@ -33,6 +34,8 @@ export interface RoomVisibility {
   shared(state: StateLike): StateLike;
   /** What `playerId` sees. */
   of(state: StateLike, playerId: string): StateLike;
+  /** What each player sees of `state`, for many players of one step (a spatial room's grid built once). */
+  views(state: StateLike): (playerId: string) => StateLike;
   /** A frame's bytes: MessagePack, its floats in 32 bits when every float it can carry is stepped (exact then). */
   encode(frame: RoomFrame): Uint8Array;
 }
@@ -100,18 +103,26 @@ export function roomVisibility(game: AnyGameRules): RoomVisibility {
     for (const [id, e] of state.entities) entities.set(id, forAll(e));
     return { room: withoutRoom(state.room), entities };
   };
-  const of = (state: StateLike, playerId: string): StateLike => {
-    const seen = spatial === undefined ? state : visibleState(state, playerId, spatial);
+  /** `seen` (what `playerId` is in view of) less what it may not be sent. */
+  const project = (seen: StateLike, playerId: string): StateLike => {
     if (!filtered) return seen;
     const entities = new Map<string, Values>();
     for (const [id, e] of seen.entities) entities.set(id, id === playerId ? forAll(e) : forOthers(e));
     return { room: withoutRoom(seen.room), entities };
+  };
+  const of = (state: StateLike, playerId: string): StateLike =>
+    project(spatial === undefined ? state : visibleState(state, playerId, spatial), playerId);
+  const views = (state: StateLike): ((playerId: string) => StateLike) => {
+    if (spatial === undefined) return (playerId) => project(state, playerId);
+    const inView = spatialViews(state, spatial);
+    return (playerId) => project(inView(playerId), playerId);
   };
   return {
     perPlayer: spatial !== undefined || entityOwner.length > 0,
     uniform: entityOwner.length === 0,
     shared,
     of,
+    views,
     encode: allFloatsStepped(game.state.room) && allFloatsStepped(game.state.entity) ? encodeFloat32 : encodeRoomFrame,
   };
 }

@@ -21,7 +21,7 @@ import { SeededRandom } from './random.ts';
 import { fullFrame, RoomDeltaTracker } from './room-delta.ts';
 import { RoomClosed } from './room-events.ts';
 import { restoreRoomState, ROOM_SNAPSHOT_FORMAT, type RoomSnapshot } from './room-snapshot.ts';
-import { roomVisibility, type RoomVisibility } from './room-visibility.ts';
+import { roomVisibility, type RoomVisibility, type StateLike } from './room-visibility.ts';
 import type { AnyGameRules, Decision, RoomState, RulesContext } from './types.ts';
 
 import {
@@ -276,11 +276,13 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
       const bytes = frame && visibility.encode(frame);
       for (const id of this.#seeAll) if (bytes) frames.set(id, bytes);
     }
+    // The views of players outside the group, through one grid for them all (built only if any).
+    let viewOf: ((playerId: string) => StateLike) | undefined;
     for (const id of this.#players) {
       if (this.#seeAll.has(id)) continue;
       let tracker = this.#views.get(id);
       if (tracker === undefined) this.#views.set(id, (tracker = new RoomDeltaTracker()));
-      const frame = tracker.delta(visibility.of(this.#state, id), tick);
+      const frame = tracker.delta((viewOf ??= visibility.views(this.#state))(id), tick);
       if (frame) frames.set(id, visibility.encode(frame));
       // Joining the group: it now has what the group has (the whole room, as of this tick).
       if (whole?.(id)) {
