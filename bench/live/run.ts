@@ -34,6 +34,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Session } from 'node:inspector/promises';
+import { writeFile } from 'node:fs/promises';
 import {
   compileStrategy,
   evaluateTrustedStrategy,
@@ -61,7 +63,7 @@ import {
   SqlRiskControls,
   type FeedCandle,
 } from '@tickline/trading/internal';
-import { type Clock, createEventSource, type EventEnvelope, silentLogger } from '@tickline/kernel';
+import { type Clock, createEventSource, type EventEnvelope, Registry, silentLogger } from '@tickline/kernel';
 import { createPgliteSql } from '@tickline/store';
 import { cpuMicros, rssBytes } from '../lib/proc-stat.ts';
 import { envInt, percentile, printResult, printTable, progress, round } from '../lib/report.ts';
@@ -78,6 +80,11 @@ const settings = resolveBacktestSettings({ startingCapital: 10_000, makerFee: 0.
 const js = (await compileStrategy(SMA_CROSS_SOURCE)).js;
 const definition = evaluateTrustedStrategy(js);
 const path = process.env.BENCH_PATH ?? 'both';
+/**
+ * A directory: this process's CPU profile of the measured minutes only (not the runs' opening nor
+ * the warm-up), one `<path>.cpuprofile` per path — where the server's share of a wave goes.
+ */
+const profileDir = process.env.BENCH_PROFILE_DIR;
 
 progress(
   `${strategies} runs of ${accounts} accounts over ${symbolCount} symbols, ${minutes} one-minute candles each`,
@@ -92,7 +99,14 @@ async function measure(label: 'sandbox' | 'host') {
   // The embedded store of `tickline start` (PGlite on a worker thread, in a data directory), for
   // the risk controls and the order journal.
   const dataDir = await mkdtemp(join(tmpdir(), 'tickline-bench-live-'));
-  const sql = await createPgliteSql({ dataDir });
+  const sqlMetrics = new Registry();
+  const sql = await createPgliteSql({ dataDir, metrics: sqlMetrics });
+  /** Statements sent to the store so far (each a round trip to PGlite's worker and its fixed cost). */
+  const statements = async () => {
+    const metric = await sqlMetrics.getSingleMetric('tickline_sql_statement_duration_seconds')?.get();
+    return metric?.values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
+  };
+  let statementsStart = 0;
   await migrateForTrading(sql);
   /** The replayed minute's close: the desk's, the venue's and the risk cache's clock. */
   let replayed = feeds[0]!.columns.openTime[0]!;
@@ -256,6 +270,7 @@ async function measure(label: 'sandbox' | 'host') {
   let threadStart = process.threadCpuUsage();
   let childStart = childCpu();
   let wallStart = performance.now();
+  let profiler: Session | undefined;
   for (let m = 0; m < warmup + minutes; m++) {
     if (m === warmup) {
       latencies.length = 0;
@@ -266,8 +281,21 @@ async function measure(label: 'sandbox' | 'host') {
       threadStart = process.threadCpuUsage();
       childStart = childCpu();
       stepsStart = stepsCpu();
+      statementsStart = await statements();
       wallStart = performance.now();
       loop.enable();
+      if (profileDir !== undefined) {
+        profiler = new Session();
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+        // What the wave allocates, the garbage included (a scavenge's survivors are promoted).
+        await profiler.post('HeapProfiler.startSampling', {
+          samplingInterval: 16_384,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
+      }
     }
     const batch: EventEnvelope[] = feeds.map((feed) => {
       const c = feed.columns;
@@ -299,7 +327,15 @@ async function measure(label: 'sandbox' | 'host') {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   loop.disable();
+  if (profiler !== undefined) {
+    const { profile } = await profiler.post('Profiler.stop');
+    await writeFile(join(profileDir!, `${label}.cpuprofile`), JSON.stringify(profile));
+    const heap = await profiler.post('HeapProfiler.stopSampling');
+    await writeFile(join(profileDir!, `${label}.heapprofile`), JSON.stringify(heap.profile));
+    profiler.disconnect();
+  }
   const wallMs = performance.now() - wallStart;
+  const sqlStatements = (await statements()) - statementsStart;
   const cpu = process.cpuUsage(cpuStart);
   const thread = process.threadCpuUsage(threadStart);
   const serverCpuMs = (cpu.user + cpu.system) / 1_000;
@@ -336,6 +372,8 @@ async function measure(label: 'sandbox' | 'host') {
     refused_orders: refused,
     risk_store_queries: riskReads,
     risk_store_portfolios_read: riskChecked,
+    // Every statement of the measured minutes (risk reads, journal, outbox), a wave's on average.
+    sql_statements_per_wave: round(sqlStatements / minutes, 1),
     candle_to_signal_p50_ms: round(percentile(signalled, 50), 3),
     candle_to_signal_p99_ms: round(percentile(signalled, 99), 3),
     // The same decisions timed to their orders placed at the desk (journalled, risk-checked).
