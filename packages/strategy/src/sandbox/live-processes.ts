@@ -33,18 +33,13 @@ import {
   StrikeBook,
   type StrikePolicy,
 } from '@tickline/sandbox';
-import { type LiveSession, type LiveSessionStep } from '../live/live-session.ts';
+import type { LiveCandle } from '../live/live-engine.ts';
+import { type LiveSession, type LiveSessionStep, type StepAnswer } from '../live/live-session.ts';
 import type { LiveIsolateError, LiveReport } from './isolate-live.ts';
 import type { OpenedRun, OpenRunPayload, StepPart, StepPayload } from './live-wire.ts';
 import type { LiveNote } from './live-notes.ts';
-import { stepRows } from './step-rows.ts';
-import {
-  CALL_WALL_MS,
-  type LiveOpenRequest,
-  type Pending,
-  RemoteSession,
-  type Slot,
-} from './remote-session.ts';
+import { stepColumns, stepRows, type StepColumns, type TenantGroup } from './step-rows.ts';
+import { CALL_WALL_MS, type LiveOpenRequest, RemoteSession, type Slot } from './remote-session.ts';
 import { StarvedCuts } from './starved-cuts.ts';
 import { placeTenant } from './tenant-placement.ts';
 
@@ -121,6 +116,8 @@ export class LiveProcesses implements Service {
   #stopped = false;
   /** Sessions opened so far: each one's number in its key (RemoteSession.key). */
   #sessions = 0;
+  /** Each tenant's group in step messages, shared by its sessions (step-rows.ts). */
+  readonly #groups = new Map<string, TenantGroup>();
 
   constructor(options: LiveProcessesOptions = {}) {
     this.#options = options;
@@ -147,7 +144,7 @@ export class LiveProcesses implements Service {
       index,
       process,
       sessions: new Set(),
-      pending: [],
+      queue: stepColumns<RemoteSession>(),
       flushing: false,
       notes: [],
       notesGeneration: 0,
@@ -241,15 +238,21 @@ export class LiveProcesses implements Service {
       if (isTicklineError(error) && SETUP_STRIKE_CODES.has(error.code)) this.#strike(request.tenant);
       throw error;
     }
-    const session = new RemoteSession(this, slot, request, key, generation, opened);
+    let group = this.#groups.get(request.tenant);
+    if (group === undefined) this.#groups.set(request.tenant, (group = { stamp: 0, first: 0, count: 0 }));
+    const session = new RemoteSession(this, slot, request, key, generation, opened, group);
     slot.sessions.add(session);
     return session;
   }
 
   /** Queues a step; the steps queued in this turn leave together, one message per process. */
-  enqueue(pending: Pending): void {
-    const slot = pending.session.slot;
-    slot.pending.push(pending);
+  enqueue(session: RemoteSession, f: number, candle: LiveCandle, answer: StepAnswer): void {
+    const slot = session.slot;
+    const q = slot.queue;
+    q.sessions.push(session);
+    q.fs.push(f);
+    q.candles.push(candle);
+    q.answers.push(answer);
     if (slot.flushing) return;
     slot.flushing = true;
     queueMicrotask(() => {
@@ -278,52 +281,69 @@ export class LiveProcesses implements Service {
   }
 
   #flush(slot: Slot): void {
-    const all = slot.pending.splice(0);
+    const q = slot.queue;
+    slot.queue = stepColumns<RemoteSession>();
     this.sendNotes(slot);
-    const batch: Pending[] = [];
-    for (const p of all)
-      if (p.candle.closeTime <= p.session.soloUntil) this.#send(slot, [p]);
-      else batch.push(p);
+    const n = q.sessions.length;
+    if (n === 0) return;
+    // The usual turn: every step of one process generation, none of a reopened run's first ones.
+    const generation = q.sessions[0]!.generation;
+    let i = 0;
+    while (
+      i < n &&
+      q.sessions[i]!.generation === generation &&
+      q.candles[i]!.closeTime > q.sessions[i]!.soloUntil
+    )
+      i++;
+    if (i === n) return this.#send(slot, q, undefined);
+    const batch: number[] = [];
+    for (let k = 0; k < n; k++)
+      if (q.candles[k]!.closeTime <= q.sessions[k]!.soloUntil) this.#send(slot, q, [k]);
+      else batch.push(k);
     // One message per process generation (a batch never mixes runs of two processes' lives).
-    const byGeneration = new Map<number, Pending[]>();
-    for (const p of batch) {
-      const list = byGeneration.get(p.session.generation);
-      if (list === undefined) byGeneration.set(p.session.generation, [p]);
-      else list.push(p);
+    const byGeneration = new Map<number, number[]>();
+    for (const k of batch) {
+      const list = byGeneration.get(q.sessions[k]!.generation);
+      if (list === undefined) byGeneration.set(q.sessions[k]!.generation, [k]);
+      else list.push(k);
     }
-    for (const list of byGeneration.values()) this.#send(slot, list);
+    for (const list of byGeneration.values()) this.#send(slot, q, list);
   }
 
-  #send(slot: Slot, asked: Pending[]): void {
-    const { rows, order: entries } = stepRows(asked);
+  /** Sends entries `picked` of `q` (all, when undefined) as one step message, and takes its answer's parts. */
+  #send(slot: Slot, q: StepColumns<RemoteSession>, picked: readonly number[] | undefined): void {
+    const { rows, order: entries } = stepRows(q, picked);
     const payload: StepPayload = { rows };
-    const generation = entries[0]!.session.generation;
-    const solo = entries.length === 1 ? { tenant: entries[0]!.session.tenant } : {};
+    const first = q.sessions[entries[0]!]!;
+    const generation = first.generation;
+    const solo = entries.length === 1 ? { tenant: first.tenant } : {};
     /** Entries before it were answered (the process decides them in order). */
     let settled = 0;
     const take = (part: StepPart) => {
       const reports = part.reports.length === 0 ? undefined : new Map(part.reports);
       for (let i = Math.max(part.from, settled); i < part.to; i++) {
-        const p = entries[i]!;
+        const k = entries[i]!;
+        const session = q.sessions[k]!;
+        const answer = q.answers[k]!;
         const cpuMs = part.cpuMs[i - part.from]!;
         const report = reports?.get(i);
-        if (report === undefined || report.ok) this.#starved.answered(p.session.runId);
+        if (report === undefined || report.ok) this.#starved.answered(session.runId);
         if (report === undefined)
-          p.answer(undefined, {
+          answer(undefined, {
             placed: NOTHING,
             cancelled: NOTHING,
             logs: NOTHING,
-            equity: p.session.equity,
+            equity: session.equity,
             cpuMs,
           });
         else if (report.ok) {
-          p.session.equity = report.equity;
-          p.answer(undefined, toStep(report, cpuMs));
+          session.equity = report.equity;
+          answer(undefined, toStep(report, cpuMs));
         } else {
-          const error = this.#starved.judge(p.session.runId, report.error);
-          if (error.details?.backstop !== undefined) this.#backstopped(p, error);
-          if (error.code === 'SANDBOX_PROCESS_LOST') p.session.lose();
-          p.answer(new TicklineError(error.code, error.message, { details: error.details ?? {} }), undefined);
+          const error = this.#starved.judge(session.runId, report.error);
+          if (error.details?.backstop !== undefined) this.#backstopped(session, error);
+          if (error.code === 'SANDBOX_PROCESS_LOST') session.lose();
+          answer(new TicklineError(error.code, error.message, { details: error.details ?? {} }), undefined);
         }
       }
       settled = Math.max(settled, part.to);
@@ -338,7 +358,7 @@ export class LiveProcesses implements Service {
         const firstCrash =
           error instanceof TicklineError &&
           error.code === 'SANDBOX_CRASHED' &&
-          !this.#crashedBefore(`run:${entries[0]!.session.runId}`);
+          !this.#crashedBefore(`run:${first.runId}`);
         const lost =
           (entries.length > 1 || firstCrash) && error instanceof TicklineError
             ? new TicklineError(
@@ -350,7 +370,7 @@ export class LiveProcesses implements Service {
               )
             : error;
         // Those decided before the loss keep their answer; the rest reopen (or pause).
-        for (let i = settled; i < entries.length; i++) entries[i]!.answer(lost, undefined);
+        for (let i = settled; i < entries.length; i++) q.answers[entries[i]!]!(lost, undefined);
         settled = entries.length;
       });
   }
@@ -359,12 +379,12 @@ export class LiveProcesses implements Service {
    * A step the wall backstop cut (tenant-step.ts backstopVerdict), logged at warn either way with
    * its figures: starved (the machine's fault: the run reopens, no strike) or run away (paused).
    */
-  #backstopped(p: Pending, error: LiveIsolateError): void {
+  #backstopped(session: RemoteSession, error: LiveIsolateError): void {
     const { backstop, wallMs, usedMs, budgetMs, cpuMs } = error.details as Record<string, number | string>;
     this.#options.logger?.warn(
       {
-        run: p.session.runId,
-        tenant: p.session.tenant,
+        run: session.runId,
+        tenant: session.tenant,
         code: error.code,
         wallMs,
         cpuMs: usedMs,

@@ -18,22 +18,17 @@ import type { RecordedFill, RestoredBooks } from './isolate-live.ts';
 import { WARM_ROW } from './isolate-live.ts';
 import type { LiveNote } from './live-notes.ts';
 import type { OpenedRun, OpenRunPayload, OpenRunResult } from './live-wire.ts';
+import type { StepColumns, TenantGroup } from './step-rows.ts';
 
 /** Wall deadline of one message (the silence check ends a hang far sooner). */
 export const CALL_WALL_MS = 120_000;
-
-export interface Pending {
-  session: RemoteSession;
-  f: number;
-  candle: LiveCandle;
-  answer: StepAnswer;
-}
 
 export interface Slot {
   index: number;
   process: ResidentProcess;
   sessions: Set<RemoteSession>;
-  pending: Pending[];
+  /** Steps asked this turn, not sent yet (step-rows.ts: columns, not an object per step). */
+  queue: StepColumns<RemoteSession>;
   flushing: boolean;
   /** Notifications not sent yet (one `notes` message per turn), and the generation they are for. */
   notes: LiveNote[];
@@ -47,7 +42,7 @@ export type LiveOpenRequest = OpenRunPayload;
 
 /** What a session asks of the processes that own its slot. */
 export interface SessionOwner {
-  enqueue(pending: Pending): void;
+  enqueue(session: RemoteSession, f: number, candle: LiveCandle, answer: StepAnswer): void;
   sendNotes(slot: Slot): void;
   note(slot: Slot, generation: number, note: LiveNote): void;
 }
@@ -58,6 +53,8 @@ export class RemoteSession implements LiveSession {
   /** What its process knows it by: run id and session number (two may be open; docs/sandbox.md). */
   readonly key: string;
   readonly tenant: string;
+  /** Its tenant's group in a step message (shared by the tenant's sessions; step-rows.ts). */
+  readonly group: TenantGroup;
   readonly generation: number;
   readonly slot: Slot;
   /** The run's handle in its process (what a step message names it by). */
@@ -79,12 +76,14 @@ export class RemoteSession implements LiveSession {
     key: string,
     generation: number,
     opened: OpenedRun,
+    group: TenantGroup,
   ) {
     this.#owner = owner;
     this.slot = slot;
     this.runId = request.runId;
     this.key = key;
     this.tenant = request.tenant;
+    this.group = group;
     this.generation = generation;
     this.handle = opened.handle;
     this.equity = opened.equity;
@@ -111,7 +110,7 @@ export class RemoteSession implements LiveSession {
       queueMicrotask(() => answer(error, undefined));
       return;
     }
-    this.#owner.enqueue({ session: this, f, candle, answer });
+    this.#owner.enqueue(this, f, candle, answer);
   }
 
   async warmup(candles: readonly IndexedCandle[]): Promise<LiveWarmup> {
