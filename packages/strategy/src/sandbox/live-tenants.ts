@@ -55,9 +55,11 @@ export { WARM_SLICE } from './tenant-warm.ts';
  * every few milliseconds: the server places each part's orders in a turn of their own, and each
  * such turn is a round of statements (risk read, journal, outbox) on its store. At 4 ms and 64
  * entries a wave of 5,000 runs came back in ~20 parts, and those turns cost the server ~20 ms of
- * CPU a wave more than one answer would (bench:live, docs/benchmarks.md, issue 45).
+ * CPU a wave more than one answer would (bench:live, docs/benchmarks.md, issue 45). At 16 ms the
+ * sandbox path still sent ~5× the host path's statements a wave (19 against 4); at 32, ~12–13,
+ * the server ~4 ms of CPU a wave less, the candle → signal p99 no worse (2026-11-28).
  */
-export const STREAM_EVERY_MS = 16;
+export const STREAM_EVERY_MS = 32;
 /**
  * Fewest entries in a part, unless four times STREAM_EVERY_MS passed: on a loaded machine a few
  * milliseconds of wall time hold a few accounts, and a message per few runs costs the server more
