@@ -135,8 +135,9 @@ describe('rules room - failing handlers', () => {
       const commands = Array.from({ length: 20 }, (_, i) => cmd('a', i + 2, { type: 'add', by: 1 }));
       expect(stepWith(quick, ...commands.slice(0, 10)).acks).toHaveLength(10);
       expect(stepWith(quick, ...commands.slice(10)).acks).toHaveLength(10);
-      // Each done within its budget of wall time, so of CPU: the one mark read first serves all.
-      expect(reads).toHaveBeenCalledTimes(1);
+      // Each done within its budget of wall time, so of CPU: one mark read (this thread's, maybe
+      // taken already by the room before) serves all 21.
+      expect(reads.mock.calls.length).toBeLessThanOrEqual(1);
     } finally {
       reads.mockRestore();
     }

@@ -44,6 +44,14 @@ export {
   type RulesRoomOptions,
 } from './rules-room-types.ts';
 
+/**
+ * This thread's CPU clock's last reading (ms) and the wall time it was taken at, shared by every
+ * room of the thread (whose CPU clock it is). A handler's CPU is read only when its wall time ran
+ * past its budget, against this mark: a process's rooms and their hundreds of commands a tick
+ * cost one CPU read every few ms, not one per handler.
+ */
+const cpuMark = { cpu: 0, wall: Number.NEGATIVE_INFINITY };
+
 /** A room running one game. */
 export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   readonly game: G;
@@ -90,13 +98,6 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   /** The step that closed the room said so (once: its players are told once). */
   #closedReported = false;
   #pending: PendingEvent[] = [];
-  /**
-   * The CPU clock's last reading (ms) and the wall time it was taken at (the CPU timer only). A
-   * handler's CPU is read only when its wall time ran past the budget, against this mark: a
-   * crowd's hundreds of commands a tick cost one CPU read every few ms, not one each.
-   */
-  #cpuMark = 0;
-  #cpuMarkWall = Number.NEGATIVE_INFINITY;
 
   constructor(options: RulesRoomOptions<G>) {
     this.game = options.game;
@@ -433,7 +434,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
       wallMs <= this.#budgetMs
         ? wallMs
         : this.#cpuTimer
-          ? this.#timer() - started - (wallStarted - this.#cpuMarkWall)
+          ? this.#timer() - started - (wallStarted - cpuMark.wall)
           : this.#timer() - started;
     problem ??=
       tookMs > this.#budgetMs ? `took ${tookMs.toFixed(1)} ms (budget ${this.#budgetMs} ms)` : undefined;
@@ -464,11 +465,11 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
 
   /** The CPU mark for a handler starting at `wallNow`, read again once a quarter budget of wall time old. */
   #markCpu(wallNow: number): number {
-    if (wallNow - this.#cpuMarkWall > this.#budgetMs / 4) {
-      this.#cpuMark = this.#timer();
-      this.#cpuMarkWall = wallNow;
+    if (wallNow - cpuMark.wall > this.#budgetMs / 4) {
+      cpuMark.cpu = this.#timer();
+      cpuMark.wall = wallNow;
     }
-    return this.#cpuMark;
+    return cpuMark.cpu;
   }
 
   #keep(draft: Draft): void {
