@@ -404,7 +404,11 @@ export class RoomSessions {
     for (const session of sessions) {
       if (!session.joined || !session.link || fresh.has(session)) continue;
       const frame = result.viewFrames ? result.viewFrames.get(session.playerId) : result.frame;
-      for (const message of roomFrameMessages(result.tick, acked.get(session.playerId) ?? -1, frame)) {
+      const messages = roomFrameMessages(result.tick, acked.get(session.playerId) ?? -1, frame);
+      // A frame and its ack leave in one socket write, as one message would.
+      const connection = messages.length > 1 ? session.link.connection : undefined;
+      connection?.cork?.();
+      for (const message of messages) {
         if (message.ack >= 0 || !ops.sendShared) {
           ops.send(session.link, message);
           continue;
@@ -412,6 +416,7 @@ export class RoomSessions {
         if (sharedFrame !== message.frame) [sharedFrame, shared] = [message.frame, new SharedMessage(encodeMessage(message))];
         ops.sendShared(session.link, shared!);
       }
+      connection?.uncork?.();
     }
     if (result.closed) {
       for (const session of [...sessions]) {
