@@ -137,6 +137,25 @@ describe('room replay - a spatial room as each player saw it', () => {
     bobAgain.drop();
   });
 
+  it('replay - a large frame with an ack, sent as the shared frame then the ack alone: the same two', async () => {
+    const runner = registry.create('arena');
+    const ann = await join('ann-l', runner.roomId);
+    const welcome = await ann.next(MessageType.RoomFrame);
+    const at = decodeRoomFrame(welcome.frame).e!['ann-l'] as { x: number; y: number };
+    // In one tick: 30 players join (a frame of their 30 entities) and Ann's move is applied.
+    const command = { type: 'move', tick: runner.tick, x: at.x + 0.2, y: at.y };
+    for (let i = 0; i < 30; i++) runner.submit({ kind: 'join', playerId: `crowd-${i}`, seq: 0 });
+    runner.submit({ kind: 'command', playerId: 'ann-l', seq: 1, command }, encodeRoomCommand(command));
+    const ack = await ann.next(MessageType.RoomFrame, (m) => m.ack === 1, 20_000);
+    expect(ack.frame.length).toBe(0);
+    const frame = await ann.next(MessageType.RoomFrame, (m) => m.tick === ack.tick && m.ack === -1, 20_000);
+    expect(Object.keys(decodeRoomFrame(frame.frame).e!)).toHaveLength(31);
+    runner.journal.flush();
+    const replay = await replayRoom({ log, games, roomId: runner.roomId, playerId: 'ann-l' });
+    expect(replay.messages.map((m) => m.bytes)).toEqual(sent([ann]));
+    ann.drop();
+  });
+
   it('replay - a room the log does not hold is GAME_REPLAY_NOT_FOUND', async () => {
     await expect(replayRoom({ log, games, roomId: 'arena-nope', playerId: 'ann' })).rejects.toMatchObject({
       code: 'GAME_REPLAY_NOT_FOUND',
