@@ -85,6 +85,24 @@ describe('rules room - a late step over several ticks', () => {
     expect(room.tick).toBe(5);
   });
 
+  it("a late step's tick handler has a budget per tick it covers", () => {
+    let now = 0;
+    /** A room whose game's tick takes `ms` of the test's timer per tick; one failure closes it. */
+    const room = (ms: number) =>
+      new RulesRoom({
+        game: { ...recorder([], false), tick: eachTick(() => void (now += ms)) },
+        roomId: 'r',
+        timer: () => now,
+        handlerBudgetMs: 10,
+        maxConsecutiveFailures: 1,
+      });
+    // 5 ticks of 8 ms: over one tick's budget, within five.
+    const within = room(8);
+    expect(within.step(5).closed).toBeUndefined();
+    expect(within.closed).toBe(false);
+    expect(room(11).step(3).closed).toMatchObject({ code: 'GAME_RULES_ERROR' });
+  });
+
   it('eachTick runs a handler written for one tick once per tick, each seeing its own', () => {
     const seen: { hook: string; tick: number; ticks: number; elapsedMs: number }[] = [];
     const room = new RulesRoom({ game: recorder(seen, true), roomId: 'r', tickRateHz: 1000 / TICK_MS });

@@ -430,14 +430,17 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     // time from the mark to the handler's start (the most anything else can have used) is the
     // least the handler used: judged by it, a handler in budget is never failed.
     const wallMs = this.#cpuTimer ? performance.now() - wallStarted : Number.POSITIVE_INFINITY;
+    // A late step's `tick` covers ctx.ticks ticks (eachTick runs the game's per-tick work that
+    // many times): it has a budget for each.
+    const budgetMs = this.#budgetMs * ctx.ticks;
     const tookMs =
-      wallMs <= this.#budgetMs
+      wallMs <= budgetMs
         ? wallMs
         : this.#cpuTimer
           ? this.#timer() - started - (wallStarted - cpuMark.wall)
           : this.#timer() - started;
     problem ??=
-      tookMs > this.#budgetMs ? `took ${tookMs.toFixed(1)} ms (budget ${this.#budgetMs} ms)` : undefined;
+      tookMs > budgetMs ? `took ${tookMs.toFixed(1)} ms (budget ${budgetMs} ms)` : undefined;
     problem ??= draft.problem(this.game) ?? eventProblem(this.game, this.#pending, eventsBefore);
     if (
       problem === undefined &&
