@@ -115,6 +115,31 @@ describe('live runs - stop-entry and force exit', () => {
   });
 });
 
+describe('live runs - a force exit while an entry is being placed', () => {
+  it('the entry is cancelled once the venue has it, not refused as unknown and filled after the exit', async () => {
+    const s = settings();
+    const w = world(s, entersAndExits);
+    await w.runner.enable(spec('r', s));
+    // The venue is slow to take the run's next entry: the force exit comes while it is on its way.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const place = w.desk.place.bind(w.desk);
+    w.desk.place = async (request) => {
+      await gate;
+      return place(request);
+    };
+    const candle = candles(1)[0]!;
+    w.track(candle);
+    const decided = w.runner.onCandle(candle);
+    await vi.waitFor(() => expect(w.runner.status('r')!.signals).toBe(1), { timeout: 20_000 });
+    const exit = w.runner.forceExit('r', 'u1', undefined, 1);
+    release();
+    await decided;
+    expect((await exit)!.map((o) => [o.side, o.status])).toEqual([['buy', 'cancelled']]);
+    expect(w.books.position(P, SYMBOL)?.quantity ?? 0).toBe(0);
+  });
+});
+
 describe('live runs - a force exit stays booked when the run starts again', () => {
   it('a run rebuilt from the journal after a force exit is flat, and does not sell what is gone', async () => {
     const s = settings();

@@ -47,7 +47,7 @@ export class ForceExits {
     for (const [clientOrderId, order] of [...run.byClientId]) {
       if ((symbol !== undefined && order.symbol !== symbol) || !isEntry(run, order)) continue;
       const cancelled = await this.#orders.cancel(run, clientOrderId, 'force exit');
-      if (cancelled.status === 'cancelled') placed.push(cancelled);
+      if (cancelled?.status === 'cancelled') placed.push(cancelled);
       // Filled meanwhile: the desk reports the fill before its answer, so its position is booked.
     }
     for (const order of exitOrders(run, symbol, () => --this.#ids)) {

@@ -24,6 +24,8 @@ export class RunOrders {
   readonly #metrics: LiveMetrics | undefined;
   /** Runs by client order id, for the fills the desk reports. */
   readonly #byOrder = new Map<string, LiveRun>();
+  /** Placements under way by client order id: a cancel waits until its order reached the venue. */
+  readonly #placing = new Map<string, Promise<unknown>>();
 
   constructor(options: RunOrdersOptions, metrics: LiveMetrics | undefined) {
     this.#o = options;
@@ -85,9 +87,16 @@ export class RunOrders {
     for (const order of step.placed) await this.#place(run, order, candle, legs.next++);
   }
 
-  /** Cancels the run's working order `clientOrderId` at the desk; `detail` says who asked. */
-  cancel(run: LiveRun, clientOrderId: string, detail: string): Promise<Order> {
-    const order = run.byClientId.get(clientOrderId)!;
+  /**
+   * Cancels the run's working order `clientOrderId` at the desk; `detail` says who asked. An order
+   * the run is still placing is cancelled once the venue has it: asked before, the venue knew no
+   * such order (`STRATEGY_BROKER_ORDER_NOT_FOUND`) and the entry a force exit meant to stop filled
+   * after it. Undefined when the order ended meanwhile (rejected, or filled in full).
+   */
+  async cancel(run: LiveRun, clientOrderId: string, detail: string): Promise<Order | undefined> {
+    await this.#placing.get(clientOrderId)?.catch(() => undefined);
+    const order = run.byClientId.get(clientOrderId);
+    if (order === undefined) return undefined;
     return this.#o.desk.cancel(
       { portfolioId: run.spec.portfolioId, symbol: order.symbol, clientOrderId },
       detail,
@@ -181,7 +190,7 @@ export class RunOrders {
     run.status.lastSignals.push(signal);
     if (run.status.lastSignals.length > (this.#o.keepSignals ?? 20)) run.status.lastSignals.shift();
     this.#o.publish(this.#o.source.create(StrategySignal, { subject: spec.strategyId, data: signal }));
-    await this.#o.desk.place({
+    const placing = this.#o.desk.place({
       ...placed,
       origin: {
         kind: 'strategy',
@@ -192,5 +201,11 @@ export class RunOrders {
         fillInterval: run.fillIntervals.get(order.symbol),
       },
     });
+    this.#placing.set(clientOrderId, placing);
+    try {
+      await placing;
+    } finally {
+      this.#placing.delete(clientOrderId);
+    }
   }
 }
