@@ -104,7 +104,9 @@ async function measure(label: 'sandbox' | 'host') {
   /** Statements sent to the store so far (each a round trip to PGlite's worker and its fixed cost). */
   const statements = async () => {
     const metric = await sqlMetrics.getSingleMetric('tickline_sql_statement_duration_seconds')?.get();
-    return metric?.values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
+    // A histogram's values carry their series' name (prom-client types them without it).
+    const values = (metric?.values ?? []) as Array<{ value: number; metricName?: string }>;
+    return values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
   };
   let statementsStart = 0;
   await migrateForTrading(sql);
