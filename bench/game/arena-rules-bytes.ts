@@ -8,28 +8,17 @@
  * (every coordinate a 64-bit float, as before). Messages as the session layer sends them
  * (room-frame-messages.ts). `node bench/game/arena-rules-bytes.ts`
  */
-import { arenaGame, RulesRoom, type AnyGameRules, type Fields } from '@tickline/game';
+import { RulesRoom, type AnyGameRules, type Fields } from '@tickline/game';
 import { ManualClock } from '@tickline/kernel';
 import { encodeMessage } from '@tickline/protocol';
 import { roomFrameMessages } from '@tickline/game/internal';
+import { benchArena } from './arena-rules-game.ts';
 import { RULES, seededRandom, Walker } from './rules.ts';
 
 const players = Number(process.env.BENCH_ZONE_SIZE ?? 100);
 const ticks = Number(process.env.BENCH_TICKS ?? 400);
 
-function arena(): AnyGameRules {
-  return arenaGame({
-    maxSpeedPerTick: RULES.maxSpeedPerTick,
-    maxMoveTicks: RULES.maxMoveTicks,
-    teleportDistance: RULES.teleportDistance,
-    rateWindowTicks: RULES.rateWindowTicks,
-    maxCommandsPerWindow: RULES.maxCommandsPerWindow,
-    maxLeadTicks: RULES.maxLeadTicks,
-    maxLagTicks: RULES.maxLagTicks,
-    maxPlayers: players,
-    viewRadius: RULES.worldSize * Math.SQRT2,
-  });
-}
+const arena = (): AnyGameRules => benchArena(players);
 
 /** The same game with its float fields' steps taken off: what the arena sent before them. */
 function unstepped(game: AnyGameRules): AnyGameRules {

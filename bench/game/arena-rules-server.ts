@@ -7,7 +7,6 @@
  */
 import { parseArgs } from 'node:util';
 import {
-  arenaGame,
   createJoinTokens,
   GameSessions,
   RoomRegistry,
@@ -15,6 +14,7 @@ import {
   WsTransport,
 } from '@tickline/game';
 import { createMetricsRegistry } from '@tickline/kernel';
+import { benchArena } from './arena-rules-game.ts';
 import { RULES } from './rules.ts';
 import { ServerProbe } from './server-probe.ts';
 
@@ -28,17 +28,7 @@ if (!secret) throw new Error('BENCH_JOIN_SECRET is required');
 
 const probe = new ServerProbe();
 const tokens = createJoinTokens({ secret, ttlMs: 120_000 });
-const arena = arenaGame({
-  maxSpeedPerTick: RULES.maxSpeedPerTick,
-  maxMoveTicks: RULES.maxMoveTicks,
-  teleportDistance: RULES.teleportDistance,
-  rateWindowTicks: RULES.rateWindowTicks,
-  maxCommandsPerWindow: RULES.maxCommandsPerWindow,
-  maxLeadTicks: RULES.maxLeadTicks,
-  maxLagTicks: RULES.maxLagTicks,
-  maxPlayers: zoneSize,
-  viewRadius: RULES.worldSize * Math.SQRT2,
-});
+const arena = benchArena(zoneSize);
 const games = new Map([[arena.name, arena]]);
 // The production caps (rooms per process, connections per address) would refuse the bench's load;
 // rooms are made before their players connect, so none may be disposed of as empty meanwhile.
