@@ -8,13 +8,13 @@ import {
   createEventSource,
   silentLogger,
   systemClock,
-  threadCpuMicros,
   type Clock,
   type EventSource,
   type Logger,
 } from '@tickline/kernel';
 import { RejectReason } from '../zone/errors.ts';
 import { decodeCommand } from './decode-command.ts';
+import { HandlerBudget } from './handler-budget.ts';
 import { copyValues, valuesProblem } from './fields.ts';
 import { draftOf, eventProblem, type Draft, type PendingEvent, type State } from './handler-draft.ts';
 import { SeededRandom } from './random.ts';
@@ -44,24 +44,13 @@ export {
   type RulesRoomOptions,
 } from './rules-room-types.ts';
 
-/**
- * This thread's CPU clock's last reading (ms) and the wall time it was taken at, shared by every
- * room of the thread (whose CPU clock it is). A handler's CPU is read only when its wall time ran
- * past its budget, against this mark: a process's rooms and their hundreds of commands a tick
- * cost one CPU read every few ms, not one per handler.
- */
-const cpuMark = { cpu: 0, wall: Number.NEGATIVE_INFINITY };
-
 /** A room running one game. */
 export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   readonly game: G;
   readonly roomId: string;
   readonly #logger: Logger;
   readonly #clock: Clock;
-  readonly #timer: () => number;
-  /** The timer is this thread's CPU clock, which never runs ahead of the wall clock. */
-  readonly #cpuTimer: boolean;
-  readonly #budgetMs: number;
+  readonly #budget: HandlerBudget;
   readonly #maxFailures: number;
   readonly #random: SeededRandom;
   readonly #events: EventSource;
@@ -107,9 +96,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
       game: options.game.name,
       roomId: options.roomId,
     });
-    this.#timer = options.timer ?? (() => threadCpuMicros() / 1_000);
-    this.#cpuTimer = options.timer === undefined;
-    this.#budgetMs = options.handlerBudgetMs ?? DEFAULT_HANDLER_BUDGET_MS;
+    this.#budget = new HandlerBudget(options.handlerBudgetMs ?? DEFAULT_HANDLER_BUDGET_MS, options.timer);
     this.#maxFailures = options.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;
     this.#random = new SeededRandom(options.seed ?? 1);
     this.#tickMs = 1000 / (options.tickRateHz ?? options.game.tickRateHz ?? DEFAULT_ROOM_TICK_RATE_HZ);
@@ -413,8 +400,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     const draft = draftOf(this.#state);
     const randomBefore = this.#random.state;
     const eventsBefore = this.#pending.length;
-    const wallStarted = this.#cpuTimer ? performance.now() : 0;
-    const started = this.#cpuTimer ? this.#markCpu(wallStarted) : this.#timer();
+    const started = this.#budget.start();
     let decision: Decision | void = undefined;
     let problem: string | undefined;
     let cause: unknown;
@@ -424,23 +410,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
       problem = 'threw';
       cause = error;
     }
-    // CPU time never exceeds the wall time that passed: a handler done within its budget of wall
-    // time was within its budget of CPU, without a read of the CPU clock (two system calls a read,
-    // most of a turn-based room's cost per command). Past it, the CPU since the mark less the wall
-    // time from the mark to the handler's start (the most anything else can have used) is the
-    // least the handler used: judged by it, a handler in budget is never failed.
-    const wallMs = this.#cpuTimer ? performance.now() - wallStarted : Number.POSITIVE_INFINITY;
-    // A late step's `tick` covers ctx.ticks ticks (eachTick runs the game's per-tick work that
-    // many times): it has a budget for each.
-    const budgetMs = this.#budgetMs * ctx.ticks;
-    const tookMs =
-      wallMs <= budgetMs
-        ? wallMs
-        : this.#cpuTimer
-          ? this.#timer() - started - (wallStarted - cpuMark.wall)
-          : this.#timer() - started;
-    problem ??=
-      tookMs > budgetMs ? `took ${tookMs.toFixed(1)} ms (budget ${budgetMs} ms)` : undefined;
+    problem ??= this.#budget.overrun(started, ctx.ticks);
     problem ??= draft.problem(this.game) ?? eventProblem(this.game, this.#pending, eventsBefore);
     if (
       problem === undefined &&
@@ -464,15 +434,6 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     }
     this.#keep(draft);
     return decision ?? { accepted: true };
-  }
-
-  /** The CPU mark for a handler starting at `wallNow`, read again once a quarter budget of wall time old. */
-  #markCpu(wallNow: number): number {
-    if (wallNow - cpuMark.wall > this.#budgetMs / 4) {
-      cpuMark.cpu = this.#timer();
-      cpuMark.wall = wallNow;
-    }
-    return cpuMark.cpu;
   }
 
   #keep(draft: Draft): void {
