@@ -165,5 +165,3 @@ export class RemoteSession implements LiveSession {
     for (const listener of this.#listeners.splice(0)) queueMicrotask(listener);
   }
 }
-
-/** See the module comment. A Service: started and stopped with the strategy host. */
