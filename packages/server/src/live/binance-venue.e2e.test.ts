@@ -181,6 +181,15 @@ describe('binance venue - through tickline start over HTTP (loopback venue)', ()
       async () => Math.abs((await btc()) - received(0.03)) < 1e-9,
       'dropped order booked once',
     );
+    // The stream dropped with the venue, so the portfolio is held until its books were compared
+    // again (409 TRADING_RECONCILING before): a client waits for that report, as a user would.
+    await eventually(async () => {
+      const reports = await api('GET', `/portfolios/${portfolio}/reconciliations`);
+      return (
+        reports.body.reconciling === null &&
+        (reports.body.reports as Array<{ trigger: string }>).some((r) => r.trigger === 'reconnect')
+      );
+    }, 'reconciled after the venue came back');
   });
 
   it('the kill switch: a resting limit is cancelled at the venue, and the halt proof says so', async () => {
