@@ -57,6 +57,12 @@ export interface LiveSession {
    * of runs, and a promise per run was a good part of the server's work per candle.
    */
   ask?(f: number, candle: LiveCandle, answer: StepAnswer): void;
+  /**
+   * Shared by the sessions whose steps of a candle are answered together (a sandbox process's step
+   * message, in parts): the runner sends their orders to the desk together, in one turn. None:
+   * each answer's orders go as it comes.
+   */
+  readonly answerSource?: object;
   /** Shows stored candles with their orders dropped (indicator warm-up), in one call. */
   warmup(candles: readonly IndexedCandle[]): Promise<LiveWarmup>;
   /**

@@ -91,6 +91,11 @@ export class RemoteSession implements LiveSession {
     this.#feeds = request.feeds;
   }
 
+  /** Its process's slot: the steps of a candle it holds are answered in one message's parts. */
+  get answerSource(): object {
+    return this.slot;
+  }
+
   feedOf(symbol: string, interval: string): number {
     // Most runs have one feed: asked per candle close for thousands of runs, answered directly.
     const only = this.#feeds.length === 1 ? this.#feeds[0]! : undefined;

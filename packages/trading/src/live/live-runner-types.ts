@@ -139,6 +139,12 @@ export interface LiveRunnerOptions {
    * @default 2_000
    */
   waveBoxMs?: number;
+  /**
+   * Longest a wave's orders wait for the other answers of their sandbox process, so that its
+   * orders reach the desk in one turn (wave-gather.ts); at most a quarter of `waveBoxMs`; 0 sends
+   * each answer's orders as it comes. @default 150
+   */
+  gatherMs?: number;
   /** Log lines kept per run for status. @default 200 */
   keepLogs?: number;
   /** Signals kept per run for status. @default 20 */

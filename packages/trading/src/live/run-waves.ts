@@ -11,6 +11,7 @@ import type { RunOrders } from './run-orders.ts';
 import { candleFor, type RunHealth } from './run-health.ts';
 import type { RunsByFeed } from './runs-by-feed.ts';
 import { DEFAULT_WAVE_BOX_MS, WaveBox, type WaveBoxContext } from './wave-box.ts';
+import { DEFAULT_GATHER_MS, WaveGather } from './wave-gather.ts';
 import { WaveLanes } from './wave-lanes.ts';
 
 /** What the waves need of the runner. */
@@ -41,19 +42,24 @@ export class RunWaves {
   readonly #turns = new AnswerTurns();
   /** How long a wave waits for its answers (wave-box.ts). */
   readonly #waveBoxMs: number;
+  /** How long a wave's orders wait for the rest of their source's answers (wave-gather.ts). */
+  readonly #gatherMs: number;
 
   constructor(context: RunWavesContext) {
     this.#c = context;
     this.#o = context.options;
     this.#cpuMs = context.options.cpuMsPerCandle ?? Infinity;
     this.#waveBoxMs = context.options.waveBoxMs ?? DEFAULT_WAVE_BOX_MS;
+    // Well inside the box: an order held to the box's end would leave its run behind.
+    this.#gatherMs = Math.min(context.options.gatherMs ?? DEFAULT_GATHER_MS, this.#waveBoxMs / 4);
   }
 
   /**
    * Closed candles of distinct feeds: the paper venue fills resting orders with each bar and the
    * books are marked, then every run on those feeds is asked in one turn (the sandbox sends their
    * steps together, one message per process), then each run's answer is taken as it comes
-   * (wave-lanes.ts: one portfolio's runs in order, portfolios side by side).
+   * (wave-lanes.ts: one portfolio's runs in order, portfolios side by side); the orders of the
+   * runs one source answers go to the desk together (wave-gather.ts).
    *
    * The runs of a portfolio a fill touched wait until its fills are recorded (a run learns its own
    * fill from its event, before the candle after it); the others are asked at once.
@@ -67,15 +73,21 @@ export class RunWaves {
     const { touched, recorded } = await fillWave(this.#o, candles);
     // Each run's answer is acted on in its lane; the box knows which are not yet (wave-box.ts).
     const box = new WaveBox();
+    const gather = new WaveGather(this.#gatherMs);
     const lanes = new WaveLanes<Answer | undefined>((a) => {
       if (a === undefined) return undefined;
-      const acting = this.#take(a.run, a.candle, a.error, a.step);
+      const acting = this.#take(a.run, a.candle, a.error, a.step, (send) => gather.send(a.source, send));
       if (acting === undefined) box.acted(a.run, a.error);
       return acting?.finally(() => box.acted(a.run, a.error));
     });
     const ask = (run: LiveRun, f: number, candle: FeedCandle, taken: (a: Answer) => void): void => {
       box.asked(run);
-      this.#ask(run, f, candle, (error, step) => taken({ run, candle, error, step }));
+      const source = run.session.answerSource;
+      gather.asked(source);
+      this.#ask(run, f, candle, (error, step) => {
+        taken({ run, candle, error, step, source });
+        gather.arrived(source);
+      });
     };
     /** Runs of touched portfolios, asked once the fills are recorded. */
     const later: Array<[LiveRun, FeedCandle, (answer: Answer | undefined) => void]> = [];
@@ -112,9 +124,9 @@ export class RunWaves {
     const f = claimCandle(run, candle);
     if (f === undefined) return;
     const answer = await new Promise<Answer>((resolve) =>
-      this.#ask(run, f, candle, (error, step) => resolve({ run, candle, error, step })),
+      this.#ask(run, f, candle, (error, step) => resolve({ run, candle, error, step, source: undefined })),
     );
-    await this.#take(run, candle, answer.error, answer.step);
+    await this.#take(run, candle, answer.error, answer.step, sendNow);
   }
 
   /** Shows the candle to the run; `answer` gets the step or the error, later, once. */
@@ -135,13 +147,15 @@ export class RunWaves {
 
   /**
    * Takes a step's answer: books it, places and cancels its orders, or pauses the run. Undefined
-   * when that is done at once (a step that placed nothing), else the promise of its orders.
+   * when that is done at once (a step that placed nothing), else the promise of its orders, which
+   * `send` starts (at once, or with the wave's others of its source: wave-gather.ts).
    */
   #take(
     run: LiveRun,
     candle: FeedCandle,
     error: unknown,
     step: LiveSessionStep | undefined,
+    send: (act: () => Promise<void>) => Promise<void>,
   ): Promise<void> | undefined {
     if (!this.#c.current(run)) return undefined;
     if (step === undefined) {
@@ -172,7 +186,7 @@ export class RunWaves {
       this.#o.observe?.(run.spec.id, candle);
       return undefined;
     }
-    return this.#c.orders.act(run, step, candle).then(() => {
+    return send(() => this.#c.orders.act(run, step, candle)).then(() => {
       settled(run, candle);
       this.#o.observe?.(run.spec.id, candle);
     });
@@ -184,10 +198,15 @@ function settled(run: LiveRun, candle: FeedCandle): void {
   run.status.settledCandleTime = Math.max(run.status.settledCandleTime ?? -Infinity, candle.closeTime);
 }
 
+/** Sends an answer's orders at once (a run catching up decides alone). */
+const sendNow = (act: () => Promise<void>): Promise<void> => act();
+
 /** A step's answer as a wave's lanes hold it. */
 interface Answer {
   run: LiveRun;
   candle: FeedCandle;
   error: unknown;
   step: LiveSessionStep | undefined;
+  /** What answered it (LiveSession.answerSource), when it answers with others. */
+  source: object | undefined;
 }
