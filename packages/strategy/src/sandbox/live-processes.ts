@@ -223,6 +223,8 @@ export class LiveProcesses implements Service {
       limits: request.limits,
       ...(request.cpuProbation === true ? { cpuProbation: true } : {}),
     };
+    const wallScale = this.#starved.wallScale(request.runId);
+    if (wallScale !== 1) payload.wallScale = wallScale;
     this.sendNotes(slot);
     let opened: OpenedRun;
     try {
@@ -391,8 +393,8 @@ export class LiveProcesses implements Service {
         budgetMs: budgetMs ?? cpuMs,
       },
       backstop === 'starved'
-        ? 'live step cut by its wall backstop with its CPU under budget (machine busy): reopening, no strike'
-        : 'live step cut by its wall backstop, its CPU over budget or cut twice in a row: paused',
+        ? 'live step cut by its wall backstop with its CPU under budget (machine busy): reopening with a longer backstop, no strike'
+        : 'live step cut by its wall backstop, its CPU over budget or starved too many times in a row: paused',
     );
   }
 

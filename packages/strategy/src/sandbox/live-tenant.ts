@@ -73,6 +73,8 @@ export interface TenantRun {
    * entry, and the live step's own functions are still compiled on the first live step.
    */
   fresh: boolean;
+  /** Its next step's wall backstop is this many times as long (`OpenRunPayload.wallScale`); then 1. */
+  wallScale: number;
 }
 
 /**

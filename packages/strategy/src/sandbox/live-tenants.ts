@@ -156,7 +156,7 @@ export class LiveTenants {
       ) as LiveReport;
       definition.release();
       if (!opened.ok) throw fromIsolate(opened.error);
-      run = { id: payload.runId, tenant, handle, limits, fresh: true };
+      run = { id: payload.runId, tenant, handle, limits, fresh: true, wallScale: payload.wallScale ?? 1 };
       this.#runs.set(run.id, run);
       this.#byHandle.set(handle, run);
       tenant.runs.add(run.id);

@@ -19,6 +19,19 @@ export const clampWall = (ms: number) =>
   Math.min(MAX_WALL_MS, Math.max(MIN_WALL_MS, Math.ceil(ms * WALL_FACTOR)));
 
 /**
+ * The longest backstop of a run's step after starved cuts ({@link scaledWall}): under the process's
+ * stall check (30 s of silence), which would otherwise replace the process under every run in it.
+ */
+const MAX_SCALED_WALL_MS = 20_000;
+
+/**
+ * The wall backstop of a call whose CPU budget is `ms`, `scale` times as long (a run reopened after
+ * starved cuts: starved-cuts.ts) up to {@link MAX_SCALED_WALL_MS}.
+ */
+export const scaledWall = (ms: number, scale: number) =>
+  scale === 1 ? clampWall(ms) : Math.min(MAX_SCALED_WALL_MS, clampWall(ms) * scale);
+
+/**
  * Wall backstop of loading a module and opening a run, as a multiple of its CPU budget: near it,
  * not {@link WALL_FACTOR} times it. A load holds its process (its other tenants' steps wait), and a
  * spinning `init` held one for 10 s per enable; an honest load takes milliseconds.
@@ -113,6 +126,11 @@ export interface OpenRunPayload {
    * (cpu-strikes.ts). The runner says so: this process may not be the one that paused it.
    */
   cpuProbation?: boolean;
+  /**
+   * Reopened after starved cuts in a row (starved-cuts.ts): its next step's wall backstop is this
+   * many times as long. The server says so: it judged the cuts, across the run's sessions.
+   */
+  wallScale?: number;
 }
 
 export interface OpenRunResult {

@@ -21,11 +21,11 @@ import { type LiveReport, STEP_ROW } from './isolate-live.ts';
 import { stepBudgetMs, type Tenant, type TenantRun } from './live-tenant.ts';
 import {
   type CallSpent,
-  clampWall,
   classify,
   MAX_WALL_MS,
   onGrid,
   round1,
+  scaledWall,
   starvedCut,
   unhandledRejection,
 } from './live-wire.ts';
@@ -83,11 +83,16 @@ export function stepSlice(tenant: Tenant, work: StepWork, from: number, to: numb
     return;
   }
   let budgetMs = 0;
+  let wallScale = 1;
   const budgets = budgetScratch(to - from);
   for (let i = from; i < to; i++) {
     const run = work.runs[i]!;
     budgetMs += budgets[i - from] = stepBudgetMs(run);
     run.fresh = false;
+    if (run.wallScale !== 1) {
+      wallScale = Math.max(wallScale, run.wallScale);
+      run.wallScale = 1;
+    }
   }
   // Into the buffer the isolate reads (a slice is at most STEP_SLICE rows, as it holds).
   tenant.rows.set(work.rows.subarray(from * STEP_ROW, to * STEP_ROW));
@@ -107,7 +112,7 @@ export function stepSlice(tenant: Tenant, work: StepWork, from: number, to: numb
     let stopped: unknown;
     try {
       reported = api.stepMany.applySync(undefined, [at - from, to - from, notes], {
-        timeout: onGrid(clampWall(budgetMs)),
+        timeout: onGrid(scaledWall(budgetMs, wallScale)),
       }) as 0 | string;
     } catch (error) {
       stopped = error;

@@ -34,9 +34,27 @@ const COUNTS = `export default defineStrategy({
 const HEAVY_BUDGET_MS = 400;
 /** Longer than the heavy run's whole backstop: the process is stopped past it. */
 const STOPPED_MS = 3_000;
+/**
+ * Longer than the heavy run's usual backstop (2 s), shorter than the doubled one its reopened step
+ * gets (4 s): stopped again this long, a reopened step paused as cut "twice in a row" before.
+ */
+const STOPPED_AGAIN_MS = 2_200;
+
+/** Stops process `pid` (SIGSTOP) for `ms` once its thread used `cpuMs` more CPU, then continues it. */
+async function stopOnceBusy(pid: number, cpuMs: number, ms: number): Promise<void> {
+  const before = (await threadCpuMs(pid))!;
+  await until(async () => ((await threadCpuMs(pid)) ?? 0) >= before + cpuMs, {
+    timeoutMs: 60_000,
+    what: 'the heavy step under way',
+    intervalMs: 1,
+  });
+  process.kill(pid, 'SIGSTOP');
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  process.kill(pid, 'SIGCONT');
+}
 
 describe('live step - the wall backstop judges the run’s CPU, not the machine’s', () => {
-  it('a process stopped (SIGSTOP) mid-step past its wall backstop: the run is not paused, reopens and goes on deciding', async () => {
+  it('a process stopped (SIGSTOP) mid-step past its wall backstop, and again in the reopened step: the run is not paused, reopens with a longer backstop and goes on deciding', async () => {
     // A stall check far beyond the stop: only the backstop inside the process acts on it.
     const warned: Array<[Record<string, unknown>, string]> = [];
     const quiet = () => {};
@@ -90,17 +108,12 @@ describe('live step - the wall backstop judges the run’s CPU, not the machine�
           continue;
         }
         // The fourth candle: stop the process once its stepping thread is inside the heavy step.
-        const before = (await threadCpuMs(pid))!;
         const handled = runner.handle([e]);
-        await until(async () => ((await threadCpuMs(pid)) ?? 0) >= before + 20, {
-          timeoutMs: 60_000,
-          what: 'the heavy step under way',
-          intervalMs: 1,
-        });
-        process.kill(pid, 'SIGSTOP');
-        await new Promise((resolve) => setTimeout(resolve, STOPPED_MS));
-        process.kill(pid, 'SIGCONT');
+        await stopOnceBusy(pid, 20, STOPPED_MS);
         await handled;
+        // The reopened run decides the cut candle again: stopped again past the usual backstop,
+        // but within the doubled one a run reopened after a starved cut gets (starved-cuts.ts).
+        await stopOnceBusy(pid, 60, STOPPED_AGAIN_MS);
         await until(
           () =>
             (reopened.includes('heavy') && !runner.enabling('heavy')) ||
