@@ -1,6 +1,7 @@
 /**
- * Faults with real processes and servers: a webhook receiver down for 30 s, an SMTP server
- * refusing then accepting, and the notify process killed with SIGKILL mid-batch.
+ * Faults with real processes and servers: a webhook receiver down until every delivery has failed
+ * three times, an SMTP server refusing then accepting, and the notify process killed with SIGKILL
+ * mid-batch.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -44,14 +45,17 @@ describe.skipIf(!postgres.url)(`notify faults ${postgres.skipReason ?? ''}`, () 
     await sql?.close();
   });
 
-  it('faults - webhook receiver down for 30 s, then back: every notification delivered, each id once', async () => {
+  it('faults - webhook receiver down through three failed attempts of each delivery, then back: every notification delivered, each id once', async () => {
     const receiver = await startWebhookReceiver();
     const h = await startNotifyHarness({
       sql,
       config: {
         dispatch: {
           pollIntervalMs: 50,
-          retryScheduleSeconds: [1, 2, 4, 8, 8, 8, 8, 8, 8, 8],
+          // Backoff that grows, then a long flat tail: the receiver comes back as soon as every
+          // delivery has failed three times, and ~20 attempts more leave a delivery that falls far
+          // behind the others (a busy machine) room to do the same before its attempts run out.
+          retryScheduleSeconds: [0.2, 0.4, 0.8, ...Array.from({ length: 20 }, () => 1)],
           retryJitter: 0.2,
         },
       },
@@ -72,36 +76,62 @@ describe.skipIf(!postgres.url)(`notify faults ${postgres.skipReason ?? ''}`, () 
         receiver.setSecret(`/down/${i}`, [secret]);
       }
       await receiver.stop();
-      const downAt = Date.now();
-      for (let n = 0; n < 10; n++)
+      const total = 50;
+      for (let n = 0; n < total / users.length; n++)
         for (const userId of users) h.emit('backtest.completed', userId, { userId, backtestId: `d-${n}` });
+      // The outage lasts until the queue has walked the backoff for every delivery: each one has
+      // three failed attempts on record (the first and two scheduled retries).
+      const downDeliveries = `select d.id, d.status, count(a.id) filter (where not a.ok)::int as failed
+          from notify_deliveries d left join notify_attempts a on a.delivery_id = d.id
+         where d.channel = 'webhook'
+           and d.target in (select id::text from notify_webhook_endpoints where url like '%/down/%')
+         group by d.id, d.status`;
+      let seen: Array<{ id: string; status: string; failed: number }> = [];
+      const byStatus = () => {
+        const counts: Record<string, number> = {};
+        for (const r of seen) {
+          const key = `${r.status}, ${Math.min(r.failed, 3)}+ failed`;
+          counts[key] = (counts[key] ?? 0) + 1;
+        }
+        return JSON.stringify(counts);
+      };
       await eventually(
-        async () =>
-          (
-            await sql.query(
-              `select 1 from notify_attempts where channel = 'webhook' and not ok and target in (select id::text from notify_webhook_endpoints where url like '%/down/%')`,
-            )
-          ).rowCount >= 50,
-        30_000,
-        'failed attempts while down',
-      );
-      await new Promise((r) => setTimeout(r, Math.max(0, 30_000 - (Date.now() - downAt))));
+        async () => {
+          seen = (await sql.query<{ id: string; status: string; failed: number }>(downDeliveries)).rows;
+          return seen.length === total && seen.every((r) => r.failed >= 3);
+        },
+        60_000,
+        'three failed attempts of every delivery while down',
+      ).catch((error: unknown) => {
+        throw new Error(`${String(error)}; deliveries by status: ${byStatus()}`);
+      });
+      expect(seen.filter((r) => r.status === 'delivered')).toEqual([]);
       await receiver.restart();
       await eventually(
-        () => receiver.received.filter((r) => r.path.startsWith('/down/')).length >= 50,
+        () => receiver.received.filter((r) => r.path.startsWith('/down/')).length >= total,
         60_000,
-        'all 50 delivered',
+        `all ${total} delivered`,
       );
-      await new Promise((r) => setTimeout(r, 1_000));
+      // Every row recorded as delivered: nothing is left to send, so a duplicate would be here now.
+      await eventually(
+        async () => {
+          seen = (await sql.query<{ id: string; status: string; failed: number }>(downDeliveries)).rows;
+          return seen.length === total && seen.every((r) => r.status === 'delivered');
+        },
+        60_000,
+        'every delivery row delivered',
+      ).catch((error: unknown) => {
+        throw new Error(`${String(error)}; deliveries by status: ${byStatus()}`);
+      });
       const hits = receiver.received.filter((r) => r.path.startsWith('/down/'));
       expect(hits.every((r) => r.verified)).toBe(true);
-      expect(hits).toHaveLength(50);
-      expect(new Set(hits.map((r) => r.id)).size).toBe(50);
+      expect(hits).toHaveLength(total);
+      expect(new Set(hits.map((r) => r.id)).size).toBe(total);
     } finally {
       await h.stop();
       await receiver.stop().catch(() => {});
     }
-  }, 150_000);
+  }, 240_000);
 
   it('faults - SMTP server refusing (451) then accepting: the email is delivered', async () => {
     const smtp = await startSmtpReceiver();
