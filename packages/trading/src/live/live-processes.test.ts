@@ -321,6 +321,9 @@ describe('live runs in sandbox processes', () => {
         // A loaded machine can take the four slow steps past the default 2 s box, and the wave would
         // leave them behind to catch up in calls of their own (wave-box.ts): not what this test is about.
         waveBoxMs: 120_000,
+        // The early order waits for the rest of its process's answers this long at most
+        // (wave-gather.ts), well within the slow steps still to come.
+        gatherMs: 20,
         publish: (e) => {
           if (e.type === 'strategy.signal') running.push(pool.stats()[0]!.inflight);
           w.published.push(e);
