@@ -1,7 +1,9 @@
 import { createMetricsRegistry, silentLogger, type ServiceContext } from '@tickline/kernel';
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadTicklineConfig } from '../config/load.ts';
 import { createHttpService, type HttpService } from './http-service.ts';
+import { ADMIN_MAX_CONNECTIONS } from './admin-listener.ts';
 import { PUBLIC_ROUTE } from '../http/route-scopes.ts';
 
 const context = { logger: silentLogger } as unknown as ServiceContext;
@@ -11,11 +13,15 @@ afterEach(async () => {
   service = undefined;
 });
 
-async function start(admin?: { host: string; port: number }): Promise<HttpService> {
+async function start(
+  admin?: { host: string; port: number },
+  timeouts?: { idleMs: number },
+): Promise<HttpService> {
   service = createHttpService({
     host: '127.0.0.1',
     port: 0,
     bodyLimitBytes: 1024,
+    ...(timeouts ? { timeouts } : {}),
     metrics: createMetricsRegistry({ processMetrics: false }),
     health: () => ({}),
     admin,
@@ -52,6 +58,25 @@ describe('admin listener', () => {
     expect(((await openapi.json()) as { openapi: string }).openapi).toMatch(/^3\./);
     expect((await fetch(`${admin}/assets/app.js.map`)).status).toBe(200);
     expect((await fetch(`${admin}/healthz`)).status).toBe(404);
+  });
+
+  it('admin - parked connections: past its cap the port closes new ones at once, silent ones at the idle deadline', async () => {
+    const s = await start({ host: '127.0.0.1', port: 0 }, { idleMs: 1_000 });
+    const open = () =>
+      new Promise<Socket>((resolve, reject) => {
+        const socket = connect(s.adminPort!, '127.0.0.1', () => resolve(socket)).once('error', reject);
+      });
+    const closed = (socket: Socket) =>
+      new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
+    // Parked: connected, nothing sent.
+    const parked = await Promise.all(Array.from({ length: ADMIN_MAX_CONNECTIONS }, open));
+    const over = await open();
+    over.on('error', () => {});
+    await closed(over);
+    expect(parked.every((socket) => !socket.destroyed)).toBe(true);
+    // Nothing sent within the idle deadline: the port closes them itself.
+    await Promise.all(parked.map(closed));
+    expect((await fetch(`http://127.0.0.1:${s.adminPort}/metrics`)).status).toBe(200);
   });
 
   it('config - admin.listen from the environment', () => {

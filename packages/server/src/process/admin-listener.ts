@@ -6,7 +6,20 @@
  * random header no outside client can know.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import {
+  DEFAULT_PRE_AUTH_TIMEOUTS,
+  type PreAuthTimeouts,
+  preAuthServerOptions,
+} from '../http/plugins/limits/pre-auth-limits.ts';
+
+/**
+ * Connections the admin port holds at once: a scraper and an operator's browser need a few. Beyond
+ * it Node closes new ones at once, so a client that opens hundreds (or parks them) on a port bound
+ * to a wider interface than meant cannot hold the process's file descriptors.
+ */
+export const ADMIN_MAX_CONNECTIONS = 32;
 
 /** Where the admin listener binds. */
 export interface AdminListen {
@@ -50,14 +63,12 @@ export function createAdminMark(): {
 export function hideAdminPaths(app: FastifyInstance, mark: ReturnType<typeof createAdminMark>): void {
   app.addHook('onRequest', async function hideAdminPath(request, reply) {
     if (isAdminPath(request.url) && !mark.holds(request)) {
-      await reply
-        .code(404)
-        .send({
-          error: {
-            code: 'HTTP_NOT_FOUND',
-            message: `no route for ${request.method} ${request.url.split('?')[0]}`,
-          },
-        });
+      await reply.code(404).send({
+        error: {
+          code: 'HTTP_NOT_FOUND',
+          message: `no route for ${request.method} ${request.url.split('?')[0]}`,
+        },
+      });
     }
   });
 }
@@ -66,8 +77,20 @@ export function hideAdminPaths(app: FastifyInstance, mark: ReturnType<typeof cre
 export function createAdminApp(
   main: FastifyInstance,
   mark: ReturnType<typeof createAdminMark>,
+  timeouts: PreAuthTimeouts = DEFAULT_PRE_AUTH_TIMEOUTS,
 ): FastifyInstance {
-  const admin = Fastify();
+  // The public port's deadlines for a head, a request and an idle socket, and a cap of its own.
+  const { handshakeTimeout: _tls, ...limits } = preAuthServerOptions(timeouts);
+  const admin = Fastify({
+    bodyLimit: 1024,
+    requestTimeout: limits.requestTimeout,
+    serverFactory: (handler) => {
+      const server = createServer(limits, handler);
+      server.setTimeout(timeouts.idleMs);
+      server.maxConnections = ADMIN_MAX_CONNECTIONS;
+      return server;
+    },
+  });
   admin.get('/*', async function forwardAdminPath(request, reply) {
     if (!isAdminPath(request.url)) return reply.code(404).send({ error: { code: 'HTTP_NOT_FOUND' } });
     const answer = await main.inject({

@@ -12,7 +12,7 @@ import { createHttpApp, type TrustProxy } from '../http/app.ts';
 import { createAdminApp, createAdminMark, hideAdminPaths, type AdminListen } from './admin-listener.ts';
 import type { CorsOptions } from '../http/plugins/security/cors.ts';
 import type { ConnectionLimits } from '../http/plugins/limits/connection-limits.ts';
-import type { PreAuthTimeouts } from '../http/plugins/limits/pre-auth-limits.ts';
+import { DEFAULT_PRE_AUTH_TIMEOUTS, type PreAuthTimeouts } from '../http/plugins/limits/pre-auth-limits.ts';
 import { closeConnectionsWhileDraining } from './drain.ts';
 import { readTlsCredentials, type TlsFiles } from '../http/plugins/security/tls-options.ts';
 
@@ -108,7 +108,10 @@ export function createHttpService(options: HttpServiceOptions): HttpService {
       });
       port = (app.server.address() as AddressInfo).port;
       if (options.admin && mark) {
-        adminApp = createAdminApp(app, mark);
+        adminApp = createAdminApp(app, mark, {
+          ...DEFAULT_PRE_AUTH_TIMEOUTS,
+          ...options.timeouts,
+        });
         await adminApp.listen({ host: options.admin.host, port: options.admin.port });
         adminPort = (adminApp.server.address() as AddressInfo).port;
         context.logger.info(
