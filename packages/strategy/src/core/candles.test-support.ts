@@ -32,7 +32,11 @@ export function feedFromRows(
   return { symbol, interval, columns: c };
 }
 
-/** A seeded random walk of `n` bars (mulberry32), prices around `start`. */
+/**
+ * A seeded random walk of `n` bars (mulberry32), prices around `start`. `shared`: its columns in
+ * shared memory from the start, as `shareFeeds` would copy them (a 1M-bar feed is 56 MB: a
+ * benchmark that measures memory does not keep a second copy waiting for a collection).
+ */
 export function randomWalkFeed(
   symbol: string,
   interval: string,
@@ -41,6 +45,7 @@ export function randomWalkFeed(
   seed = 42,
   start = 100,
   startMs = Date.UTC(2024, 0, 1),
+  shared = false,
 ): Feed {
   let a = seed >>> 0;
   const rnd = (): number => {
@@ -50,14 +55,16 @@ export function randomWalkFeed(
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+  const col = (): Float64Array =>
+    shared ? new Float64Array(new SharedArrayBuffer(n * Float64Array.BYTES_PER_ELEMENT)) : new Float64Array(n);
   const c = {
-    openTime: new Float64Array(n),
-    closeTime: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
+    openTime: col(),
+    closeTime: col(),
+    open: col(),
+    high: col(),
+    low: col(),
+    close: col(),
+    volume: col(),
   };
   let price = start;
   for (let i = 0; i < n; i++) {

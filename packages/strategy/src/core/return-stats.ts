@@ -39,9 +39,13 @@ export function moments(xs: ArrayLike<number>): Moments {
   };
 }
 
-/** Simple returns between consecutive equity values. */
-export function returnsOf(equity: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(Math.max(0, equity.length - 1));
+/**
+ * Simple returns between consecutive equity values; into the start of `into` when it is long
+ * enough (a batch of research trials reuses one column: isolate-entry.ts).
+ */
+export function returnsOf(equity: ArrayLike<number>, into?: Float64Array): Float64Array {
+  const length = Math.max(0, equity.length - 1);
+  const out = into !== undefined && into.length >= length ? into.subarray(0, length) : new Float64Array(length);
   for (let i = 1; i < equity.length; i++) {
     const prev = equity[i - 1]!;
     out[i - 1] = prev !== 0 ? equity[i]! / prev - 1 : 0;
@@ -87,8 +91,8 @@ export interface ReturnStats {
   blocks: BlockStats | null;
 }
 
-/** {@link ReturnStats} of the simple returns of `equity`, in `blocks` blocks (0: none). */
-export function returnStats(equity: ArrayLike<number>, blocks: number): ReturnStats {
-  const returns = returnsOf(equity);
+/** {@link ReturnStats} of the simple returns of `equity`, in `blocks` blocks (0: none); `into` as {@link returnsOf}'s. */
+export function returnStats(equity: ArrayLike<number>, blocks: number, into?: Float64Array): ReturnStats {
+  const returns = returnsOf(equity, into);
   return { moments: moments(returns), blocks: blocks >= 2 ? blockStats(returns, blocks) : null };
 }

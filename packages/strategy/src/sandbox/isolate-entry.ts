@@ -316,6 +316,32 @@ function unpackFeeds(input: IsolateInput, held: readonly Float64Array[] | undefi
   });
 }
 
+/**
+ * Columns the runs of this context reuse, by slot, each as long as the longest run has needed: a
+ * batch's trials (StrategySandbox.runPackedTrials) run one after another in one context, and each
+ * 1M-bar trial made three 8 MB columns (equity time and value, returns) that lived until the
+ * isolate collected them — up to a hundred MB of a sandbox process's memory, kept by malloc after
+ * the isolate went. Only the engine writes them, each element before it is read, and no strategy
+ * API reaches them; the isolate goes with the batch.
+ */
+const scratch: Float64Array[] = [];
+
+/** The first `length` elements of slot `k`'s column, grown to `length` if shorter. */
+function scratchColumn(k: number, length: number): Float64Array {
+  let column = scratch[k];
+  if (column === undefined || column.length < length) scratch[k] = column = new Float64Array(length);
+  return column.subarray(0, length);
+}
+
+/** Slots of {@link scratch}: the equity curve's two columns, then the returns. */
+const RETURNS_SLOT = 2;
+
+/** `curve`, copied out of the scratch columns where a short one was left as it was (downsampleColumns). */
+function ownColumns(curve: { time: Float64Array; value: Float64Array }): { time: Float64Array; value: Float64Array } {
+  const shared = scratch.some((column) => column.buffer === curve.time.buffer);
+  return shared ? { time: curve.time.slice(), value: curve.value.slice() } : curve;
+}
+
 /** Runs the bar loop over the copied-in feeds. */
 function run(
   definition: StrategyDefinition,
@@ -330,7 +356,12 @@ function run(
   try {
     const engine = new Engine(unpackFeeds(input, held), input.settings);
     current = engine;
+    // The curve goes out cut (copied) or not at all: its columns can be this context's own. A
+    // whole curve goes out as it is, and a view's whole buffer would be copied with it.
+    const cut = input.equityPoints > 0;
+    let slot = 0;
     const result = engine.run(definition, {
+      ...(cut ? { allocate: (length: number) => scratchColumn(slot++, length) } : {}),
       synchronousOnly: true,
       params: input.params,
       recordSignals: input.recordSignals,
@@ -341,14 +372,19 @@ function run(
     });
     // Cut here, so a million-step curve is not copied out to be cut by the host; what research
     // needs of every step is computed here too.
-    const equity =
-      input.equityPoints > 0
-        ? downsampleColumns(result.equity.time, result.equity.value, input.equityPoints)
-        : result.equity;
+    const equity = cut
+      ? ownColumns(downsampleColumns(result.equity.time, result.equity.value, input.equityPoints))
+      : result.equity;
     const stats =
       input.returnBlocks === null
         ? {}
-        : { returnStats: returnStats(result.equity.value, input.returnBlocks) };
+        : {
+            returnStats: returnStats(
+              result.equity.value,
+              input.returnBlocks,
+              cut ? scratchColumn(RETURNS_SLOT, result.equity.value.length) : undefined,
+            ),
+          };
     return {
       ok: true,
       result: { ...result, ...stats, trades: [], equity },

@@ -72,6 +72,33 @@ describe('sandbox - trial batches', () => {
     });
   });
 
+  it('trials of a batch give what they give alone, whatever their lengths and curves', async () => {
+    // Given trials that cut their curve and ask for return statistics (the batch reuses the
+    // isolate's columns for them), longer, shorter and longer again, one of three bars whose curve
+    // is left uncut, and one that wants its whole curve
+    const cut = { settings, equityPoints: 64, returnStats: { blocks: 4 }, keepTrades: false } as const;
+    const trials: TrialVariant[] = [
+      { ...cut, feeds: windowOf(0, 2_000), params: { fast: 5, slow: 20 } },
+      { ...cut, feeds: windowOf(500, 900), params: { fast: 4, slow: 30 } },
+      { ...cut, feeds: windowOf(100, 3_900), params: { fast: 6, slow: 25 } },
+      { ...cut, equityPoints: 2, feeds: windowOf(10, 13), params: { fast: 2, slow: 3 } },
+      { settings, feeds: windowOf(200, 1_200), params: { fast: 5, slow: 20 } },
+    ];
+    // When they run as one batch, and each alone in a fresh isolate
+    const batch = await new StrategySandbox(LIMITS).runPackedTrials({ code: sma, settings }, trials);
+    const alone: PackedRunResult[] = [];
+    for (const trial of trials) alone.push(await new StrategySandbox(LIMITS).runPacked({ code: sma, ...trial }));
+    // Then each trial's metrics, statistics and curve are its own
+    expect(batch.map((r) => r.equity.time.length)).toEqual([64, 58, 65, 3, 1_000]);
+    batch.forEach((r, k) => {
+      expect(r.metrics).toEqual(alone[k]!.metrics);
+      expect(r.returnStats).toEqual(alone[k]!.returnStats);
+      expect([...r.equity.time]).toEqual([...alone[k]!.equity.time]);
+      expect([...r.equity.value]).toEqual([...alone[k]!.equity.value]);
+    });
+    expect(batch[2]!.metrics.trades).toBeGreaterThan(10);
+  });
+
   it('a trial of a batch that loops is stopped at its CPU limit', async () => {
     const looping = stripTypes(
       `export default defineStrategy({
