@@ -142,7 +142,7 @@ export interface LiveRunnerOptions {
   /**
    * Longest a wave's orders wait for the other answers of their sandbox process, so that its
    * orders reach the desk in one turn (wave-gather.ts); at most a quarter of `waveBoxMs`; 0 sends
-   * each answer's orders as it comes. @default 150
+   * each answer's orders as it comes. @default 500
    */
   gatherMs?: number;
   /** Log lines kept per run for status. @default 200 */

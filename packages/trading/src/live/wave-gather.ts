@@ -17,11 +17,11 @@
  */
 
 /**
- * Longest an order waits for the rest of its source's answers. Parts come every 32 ms of a
- * process's work; a wave of 2,500 runs a process takes ~100–250 ms of it.
- * @default 150 ms
+ * Longest an order waits for the rest of its source's answers: a quarter of the default wave box.
+ * A process's part of a wave of 5,000 runs (bench:live) took 100–115 ms at load 9–10 and 270–340
+ * ms at load 13–20; 150 ms cut it into several turns when the machine was busy.
  */
-export const DEFAULT_GATHER_MS = 150;
+export const DEFAULT_GATHER_MS = 500;
 
 interface Source {
   /** Runs asked of it whose answers have not come. */
