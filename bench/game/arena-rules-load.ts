@@ -11,6 +11,7 @@ import { createJoinTokens, ROOM_TOKEN_SCOPE, type JoinTokens } from '@tickline/g
 import {
   decodeMessage,
   decodeRoomFrame,
+  RoomView,
   encodeMessage,
   encodeRoomCommand,
   MessageType,
@@ -55,7 +56,9 @@ export async function joinArenaRoom(
         case MessageType.RoomFrame: {
           tick = Math.max(tick, m.tick);
           if (!walker) {
-            const me = decodeRoomFrame(m.frame).e?.[playerId] as { x: number; y: number } | undefined;
+            // The welcome's full frame (reset: every entity announced with its handle) has the spawn.
+            const frame = decodeRoomFrame(m.frame);
+            const me = frame.reset ? (new RoomView().apply(frame).e?.[playerId] as { x: number; y: number } | undefined) : undefined;
             if (!me) return;
             walker = new Walker(random, me.x, me.y);
             lastMoveTick = tick;

@@ -268,7 +268,7 @@ export type {
 } from './stream/stream-messages.ts';
 export type { DecodeMessageOptions } from './game/codec.ts';
 export type { MoveFields } from './game/move-fast-path.ts';
-export type { RoomFrame } from './game/room-frame.ts';
+export type { RoomChanges, RoomFrame } from './game/room-frame.ts';
 export type { FieldKind, Layout } from './game/layouts.ts';
 export type { GameProtocolErrorCode, ProtocolErrorDescription } from './game/errors.ts';
 export type { GameSessionErrorCode } from './game/close-codes.ts';

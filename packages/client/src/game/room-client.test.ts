@@ -4,6 +4,7 @@ import {
   encodeMessage,
   encodeRoomFrame,
   MessageType,
+  ROOM_FRAME_VERSION,
   type ClientMessage,
   type ServerMessage,
 } from '@tickline/protocol';
@@ -38,7 +39,7 @@ const frame = (t: number, ack: number, r?: Record<string, unknown>, reset?: true
   type: MessageType.RoomFrame,
   tick: t,
   ack,
-  frame: r ? encodeRoomFrame({ v: 1, t, r, ...(reset && { reset, e: {} }) }) : new Uint8Array(0),
+  frame: r ? encodeRoomFrame({ v: ROOM_FRAME_VERSION, t, r, ...(reset && { reset, e: [] }) }) : new Uint8Array(0),
 });
 
 describe('room client - prediction and reconciliation', () => {
@@ -72,6 +73,31 @@ describe('room client - prediction and reconciliation', () => {
     expect(await rejected).toMatchObject({ seq: 2, reason: 'TOO_MUCH' });
     expect(client.view.room.total).toBe(20);
     expect(client.pending).toEqual([]);
+  });
+
+  it('entities arrive by handle and show by id; a resumed stream\'s reset brings handles of its own', async () => {
+    const wire = scripted();
+    const client = new RoomClient({ url: 'ws://x', token: 't', join: { room: 'r1' }, connector: wire.connector });
+    const connecting = client.connect();
+    await Promise.resolve();
+    wire.push(welcome);
+    await connecting;
+    const entityFrame = (t: number, f: { reset?: true; n?: Record<string, number>; e?: unknown[]; x?: number[] }): ServerMessage => ({
+      type: MessageType.RoomFrame,
+      tick: t,
+      ack: -1,
+      frame: encodeRoomFrame({ v: ROOM_FRAME_VERSION, t, ...(f.reset && { r: {} }), ...f } as never),
+    });
+    wire.push(entityFrame(1, { reset: true, n: { ann: 0, bob: 1 }, e: [0, { x: 1 }, 1, { x: 2 }] }));
+    wire.push(entityFrame(2, { e: [1, { x: 5 }] }));
+    expect(Object.fromEntries(client.view.entities)).toEqual({ ann: { x: 1 }, bob: { x: 5 } });
+    // Bob leaves and Cy takes his handle; then a resume (on another process) numbers them afresh.
+    wire.push(entityFrame(3, { n: { cy: 1 }, e: [1, { x: 7 }], x: [1] }));
+    expect(Object.fromEntries(client.view.entities)).toEqual({ ann: { x: 1 }, cy: { x: 7 } });
+    wire.push({ ...welcome, tick: 9, resumed: true });
+    wire.push(entityFrame(9, { reset: true, n: { cy: 0, ann: 1 }, e: [0, { x: 8 }, 1, { x: 1 }] }));
+    wire.push(entityFrame(10, { e: [1, { x: 2 }] }));
+    expect(Object.fromEntries(client.view.entities)).toEqual({ cy: { x: 8 }, ann: { x: 2 } });
   });
 
   it('sends commands as MessagePack room commands with increasing seq after the welcome', async () => {

@@ -12,6 +12,7 @@ import {
   encodeMessage,
   encodeRoomCommand,
   MessageType,
+  RoomView,
   type ServerMessage,
 } from '@tickline/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,7 +86,7 @@ describe('room replay - a spatial room as each player saw it', () => {
     const ann = await join('ann', runner.roomId);
     const bob = await join('bob', runner.roomId);
     const welcome = await ann.next(MessageType.RoomFrame);
-    const at = decodeRoomFrame(welcome.frame).e!.ann as { x: number; y: number };
+    const at = new RoomView().apply(decodeRoomFrame(welcome.frame)).e!.ann as { x: number; y: number };
     let seq = 0;
     const move = async (client: TestGameClient, dx: number) => {
       const s = ++seq;
@@ -141,7 +142,7 @@ describe('room replay - a spatial room as each player saw it', () => {
     const runner = registry.create('arena');
     const ann = await join('ann-l', runner.roomId);
     const welcome = await ann.next(MessageType.RoomFrame);
-    const at = decodeRoomFrame(welcome.frame).e!['ann-l'] as { x: number; y: number };
+    const at = new RoomView().apply(decodeRoomFrame(welcome.frame)).e!['ann-l'] as { x: number; y: number };
     // In one tick: 30 players join (a frame of their 30 entities) and Ann's move is applied.
     const command = { type: 'move', tick: runner.tick, x: at.x + 0.2, y: at.y };
     for (let i = 0; i < 30; i++) runner.submit({ kind: 'join', playerId: `crowd-${i}`, seq: 0 });
@@ -149,7 +150,7 @@ describe('room replay - a spatial room as each player saw it', () => {
     const ack = await ann.next(MessageType.RoomFrame, (m) => m.ack === 1, 20_000);
     expect(ack.frame.length).toBe(0);
     const frame = await ann.next(MessageType.RoomFrame, (m) => m.tick === ack.tick && m.ack === -1, 20_000);
-    expect(Object.keys(decodeRoomFrame(frame.frame).e!)).toHaveLength(31);
+    expect(decodeRoomFrame(frame.frame).e!).toHaveLength(2 * 31); // handle, fields: 30 new, Ann moved
     runner.journal.flush();
     const replay = await replayRoom({ log, games, roomId: runner.roomId, playerId: 'ann-l' });
     expect(replay.messages.map((m) => m.bytes)).toEqual(sent([ann]));

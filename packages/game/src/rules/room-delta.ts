@@ -1,9 +1,14 @@
 /**
  * @module The generic delta frame of a rules room: field-level changes since the previous frame,
  * MessagePack-encoded once per tick and sent to every player of the room (games without space see
- * the whole room). A frame is `{ v, t, reset?, r?, e?, x? }`: the room fields that changed, per
- * entity the fields that changed (every field for an entity new to the view), and the entities
- * gone. The frame and `RoomView`, the reader a client keeps, live in the protocol.
+ * the whole room). A frame is `{ v, t, reset?, r?, n?, e?, x? }`: the room fields that changed,
+ * the entities new to the stream with their handles, per entity handle the fields that changed
+ * (every field for an entity new to the view), and the handles of the entities gone. The frame
+ * and `RoomView`, the reader a client keeps, live in the protocol.
+ *
+ * Handles are the room's ({@link EntityHandles}), the same in every player's stream, so a player
+ * moved between its own tracker and the shared one (room-visibility's see-everything group) needs
+ * no renaming; each stream announces a handle the first time it carries the entity.
  */
 import { ROOM_FRAME_VERSION, type RoomFrame } from '@tickline/protocol';
 import { copyValues, sameValue } from './fields.ts';
@@ -28,13 +33,66 @@ interface SentEntity {
   /** Entity objects are replaced when kept, never changed in place: the same object, nothing to send. */
   source: Values;
   sent: Values;
+  /** The handle its frames named it by. */
+  handle: number;
+}
+
+/**
+ * A room's entity handles: a small integer per entity id, given when a frame first carries the
+ * entity and taken back ({@link prune}) once the entity is gone from the room and every stream
+ * was told; a freed handle is given again, so handles stay below the room's size (1 byte on the
+ * wire up to 127 entities, 3 up to 65,535). Deterministic for a given sequence of frames, so a
+ * replay names entities as the live room did; a restored room starts a table of its own (its
+ * streams all start with a reset frame).
+ */
+export class EntityHandles {
+  readonly #byId = new Map<string, number>();
+  readonly #free: number[] = [];
+  #next = 0;
+
+  /** The entity's handle, given now if it has none. */
+  of(id: string): number {
+    let handle = this.#byId.get(id);
+    if (handle === undefined) {
+      handle = this.#free.pop() ?? this.#next++;
+      this.#byId.set(id, handle);
+    }
+    return handle;
+  }
+
+  /** Handles given and not taken back. */
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  /**
+   * Takes back the handles of the entities not in `entities` (the room's whole state). Call it
+   * only after every stream computed its frame from that state: each has then removed them.
+   * A no-op (O(1)) unless handles outnumber the entities; an entity no frame ever carried has no
+   * handle, so one gone may keep its handle a while (taken back at a later prune, or given again
+   * to the same id): never wrong, only late.
+   */
+  prune(entities: ReadonlyMap<string, unknown>): void {
+    if (this.#byId.size <= entities.size) return;
+    for (const [id, handle] of this.#byId)
+      if (!entities.has(id)) {
+        this.#byId.delete(id);
+        this.#free.push(handle);
+      }
+  }
 }
 
 /** Tracks what the room's players were last sent, and computes the next frame from it. */
 export class RoomDeltaTracker {
+  readonly #handles: EntityHandles;
   #room: Values = {};
   #entities = new Map<string, SentEntity>();
   #reset = true;
+
+  /** @param handles the room's table, shared by all its trackers (a tracker alone: its own). */
+  constructor(handles: EntityHandles = new EntityHandles()) {
+    this.#handles = handles;
+  }
 
   /** The next frame sends the whole state with the reset flag (after a restore). */
   forceReset(): void {
@@ -43,11 +101,11 @@ export class RoomDeltaTracker {
 
   /** A tracker that has sent what this one has (its next frame continues from there). */
   clone(): RoomDeltaTracker {
-    const copy = new RoomDeltaTracker();
+    const copy = new RoomDeltaTracker(this.#handles);
     copy.#reset = this.#reset;
     copy.#room = copyValues(this.#room);
     for (const [id, e] of this.#entities)
-      copy.#entities.set(id, { source: e.source, sent: copyValues(e.sent) });
+      copy.#entities.set(id, { source: e.source, sent: copyValues(e.sent), handle: e.handle });
     return copy;
   }
 
@@ -57,8 +115,15 @@ export class RoomDeltaTracker {
       this.#reset = false;
       this.#room = copyValues(state.room);
       this.#entities = new Map();
-      for (const [id, v] of state.entities) this.#entities.set(id, { source: v, sent: copyValues(v) });
-      return fullFrame(state, tick);
+      const frame = fullFrame(state, tick, this.#handles);
+      const e = frame.e!;
+      // The frame's copies are what was sent (its `e` is handle, fields, handle, fields…, in state order).
+      let i = 0;
+      for (const [id, v] of state.entities) {
+        this.#entities.set(id, { source: v, sent: copyValues(e[i + 1] as Values), handle: e[i] as number });
+        i += 2;
+      }
+      return frame;
     }
     const frame: RoomFrame = { v: ROOM_FRAME_VERSION, t: tick };
     let changed = false;
@@ -73,8 +138,10 @@ export class RoomDeltaTracker {
       const before = known.get(id);
       if (before === undefined) {
         const all = copyValues(values);
-        known.set(id, { source: values, sent: all });
-        (frame.e ??= {})[id] = all;
+        const handle = this.#handles.of(id);
+        known.set(id, { source: values, sent: all, handle });
+        (frame.n ??= {})[id] = handle;
+        (frame.e ??= []).push(handle, all);
         changed = true;
         continue;
       }
@@ -83,15 +150,15 @@ export class RoomDeltaTracker {
       const d = diff(before.sent, values);
       if (!d) continue;
       Object.assign(before.sent, d);
-      (frame.e ??= {})[id] = d;
+      (frame.e ??= []).push(before.handle, d);
       changed = true;
     }
     // Every entity in the state is known by now: more known than present means some are gone.
     if (known.size > state.entities.size)
-      for (const id of known.keys())
+      for (const [id, gone] of known)
         if (!state.entities.has(id)) {
           known.delete(id);
-          (frame.x ??= []).push(id);
+          (frame.x ??= []).push(gone.handle);
           changed = true;
         }
     return changed ? frame : undefined;
@@ -135,9 +202,18 @@ export function visibleState(
   return { room: state.room, entities };
 }
 
-/** A frame with the whole state and the reset flag (a player that joins or resumes gets one). */
-export function fullFrame(state: StateLike, tick: number): RoomFrame {
-  const e: Record<string, Values> = {};
-  for (const [id, v] of state.entities) e[id] = copyValues(v);
-  return { v: ROOM_FRAME_VERSION, t: tick, reset: true, r: copyValues(state.room), e };
+/**
+ * A frame with the whole state and the reset flag (a player that joins or resumes gets one): every
+ * entity announced with its handle in `handles`, the room's table, so the deltas that follow (the
+ * room's shared tracker's) name them alike.
+ */
+export function fullFrame(state: StateLike, tick: number, handles: EntityHandles): RoomFrame {
+  const n: Record<string, number> = {};
+  const e: (number | Values)[] = [];
+  for (const [id, v] of state.entities) {
+    const handle = handles.of(id);
+    n[id] = handle;
+    e.push(handle, copyValues(v));
+  }
+  return { v: ROOM_FRAME_VERSION, t: tick, reset: true, r: copyValues(state.room), n, e };
 }

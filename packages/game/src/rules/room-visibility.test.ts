@@ -70,14 +70,16 @@ describe('rules room - what each player is sent', () => {
     // A joiner's whole view hides the same; the snapshot (server side) keeps everything.
     const reset = decodeRoomFrame(room.fullFrame('b'));
     expect(reset.r).not.toHaveProperty('secret');
-    expect(reset.e!['a']).toEqual({ score: 0 });
+    expect(new RoomView().apply(reset).e!['a']).toEqual({ score: 0 });
     const snapshot = room.snapshot();
     expect(snapshot.state.room).toHaveProperty('secret', room.state.room.secret);
     expect(Object.fromEntries(snapshot.state.entities)['a']).toHaveProperty('notes', 1);
   });
 
   it('a change to a hidden field sends nothing; a visible change goes to everyone who sees it', () => {
-    const { room } = playing();
+    const { room, first } = playing();
+    const viewOfB = new RoomView();
+    viewOfB.apply(decodeRoomFrame(first.viewFrames!.get('b')!));
     const quiet = room.step();
     // Only the tick's timer moved (a visible room field): the secret never shows.
     for (const bytes of quiet.viewFrames!.values()) {
@@ -93,7 +95,7 @@ describe('rules room - what each player is sent', () => {
     });
     const solved = room.step();
     expect(solved.acks).toEqual([{ playerId: 'a', seq: 2 }]);
-    const seenByB = decodeRoomFrame(solved.viewFrames!.get('b')!);
+    const seenByB = viewOfB.apply(decodeRoomFrame(solved.viewFrames!.get('b')!));
     expect(seenByB.r).toMatchObject({ solved: true });
     expect(seenByB.e).toEqual({ a: { score: 1 } });
   });

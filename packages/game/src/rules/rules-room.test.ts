@@ -30,7 +30,8 @@ describe('rules room - commands', () => {
     expect(out.events.map((e) => [e.type, e.subject, e.data, e.source])).toEqual([
       ['game.counter.counted', 'a', { by: 3 }, 'room/r1'],
     ]);
-    expect(decodeRoomFrame(out.frame!)).toEqual({ v: 1, t: 2, r: { total: 3 }, e: { a: { adds: 1 } } });
+    // Entity `a` by its handle, announced in the frame of its join.
+    expect(decodeRoomFrame(out.frame!)).toEqual({ v: 2, t: 2, r: { total: 3 }, e: [0, { adds: 1 }] });
   });
 
   it('a rejection keeps the state and drops the events, with the game reason', () => {
@@ -204,10 +205,10 @@ describe('rules room - frames and snapshots', () => {
     const quiet = [stepWith(r), stepWith(r, cmd('a', 2, { type: 'add', by: 0 })), stepWith(r)];
     expect(quiet.map((s) => s.frame)).toEqual([undefined, undefined, undefined]);
     const left = stepWith(r, { kind: 'leave', playerId: 'b', seq: 1 });
-    expect(decodeRoomFrame(left.frame!)).toEqual({ v: 1, t: 5, x: ['b'] });
+    expect(decodeRoomFrame(left.frame!)).toEqual({ v: 2, t: 5, x: [1] });
     expect(stepWith(r).frame).toBeUndefined();
     const copy = RulesRoom.restore(r.snapshot(), { game: counterGame(), roomId: 'r1' });
-    expect(decodeRoomFrame(copy.step().frame!)).toMatchObject({ reset: true, e: { a: { adds: 0 } } });
+    expect(decodeRoomFrame(copy.step().frame!)).toMatchObject({ reset: true, n: { a: 0 }, e: [0, { adds: 0 }] });
     expect(copy.step().frame).toBeUndefined();
   });
 

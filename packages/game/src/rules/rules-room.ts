@@ -18,7 +18,7 @@ import { HandlerBudget } from './handler-budget.ts';
 import { copyValues, valuesProblem } from './fields.ts';
 import { draftOf, eventProblem, type Draft, type PendingEvent, type State } from './handler-draft.ts';
 import { SeededRandom } from './random.ts';
-import { fullFrame, RoomDeltaTracker } from './room-delta.ts';
+import { EntityHandles, fullFrame, RoomDeltaTracker } from './room-delta.ts';
 import { RoomClosed } from './room-events.ts';
 import { restoreRoomState, ROOM_SNAPSHOT_FORMAT, type RoomSnapshot } from './room-snapshot.ts';
 import { roomVisibility, type RoomVisibility, type StateLike } from './room-visibility.ts';
@@ -56,7 +56,9 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   readonly #events: EventSource;
   readonly #tickMs: number;
   readonly #visibility: RoomVisibility;
-  readonly #tracker = new RoomDeltaTracker();
+  /** The entities' handles in frames, one table for every player's stream (room-delta.ts). */
+  readonly #handles = new EntityHandles();
+  readonly #tracker = new RoomDeltaTracker(this.#handles);
   /** What each player was last sent, when they see different things (a new tracker starts with a reset frame). */
   readonly #views = new Map<string, RoomDeltaTracker>();
   /**
@@ -181,8 +183,8 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   fullFrame(playerId?: string): Uint8Array {
     const visibility = this.#visibility;
     if (!visibility.perPlayer || playerId === undefined)
-      return visibility.encode(fullFrame(visibility.shared(this.#state), this.#tick));
-    const tracker = new RoomDeltaTracker();
+      return visibility.encode(fullFrame(visibility.shared(this.#state), this.#tick, this.#handles));
+    const tracker = new RoomDeltaTracker(this.#handles);
     this.#views.set(playerId, tracker);
     this.#seeAll.delete(playerId);
     return visibility.encode(tracker.delta(visibility.of(this.#state, playerId), this.#tick)!);
@@ -249,8 +251,14 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     if (!visibility.perPlayer) {
       const frame = this.#tracker.delta(visibility.shared(this.#state), tick);
       if (frame) result.frame = visibility.encode(frame);
-      return;
-    }
+    } else this.#viewFrames(tick, result);
+    // Every stream has now told its player of the entities gone: their handles may be given again.
+    this.#handles.prune(this.#state.entities);
+  }
+
+  /** Each player's frame of a spatial game or one with `owner` fields. */
+  #viewFrames(tick: number, result: RoomStepResult): void {
+    const visibility = this.#visibility;
     const frames = (result.viewFrames = new Map());
     const whole = this.game.spatial && visibility.uniform ? this.#seesWhole(this.game.spatial) : undefined;
     if (whole) {
@@ -269,7 +277,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     for (const id of this.#players) {
       if (this.#seeAll.has(id)) continue;
       let tracker = this.#views.get(id);
-      if (tracker === undefined) this.#views.set(id, (tracker = new RoomDeltaTracker()));
+      if (tracker === undefined) this.#views.set(id, (tracker = new RoomDeltaTracker(this.#handles)));
       const frame = tracker.delta((viewOf ??= visibility.views(this.#state))(id), tick);
       if (frame) frames.set(id, visibility.encode(frame));
       // Joining the group: it now has what the group has (the whole room, as of this tick).
