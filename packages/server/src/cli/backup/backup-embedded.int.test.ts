@@ -1,11 +1,23 @@
 import { execFileSync } from 'node:child_process';
-import { appendFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { appendFile, cp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createMetricsRegistry } from '@tickline/kernel';
 import { createPgliteSql, lockDataDir } from '@tickline/store';
-import { tempDir, runTickline, startTicklineServer, type TempDir } from '@tickline/testing';
+import {
+  tempDir,
+  runTickline,
+  startTicklineServer,
+  type FinishedCommand,
+  type TempDir,
+} from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureLogs, captureSnapshotFiles, captureTables } from './backup-fixture.test-support.ts';
+import {
+  captureDataDirFiles,
+  captureLogs,
+  captureSnapshotFiles,
+  captureTables,
+} from './backup-fixture.test-support.ts';
 
 const POLL_MS = 250;
 
@@ -38,12 +50,14 @@ async function tables(dataDir: string) {
   }
 }
 
+/** Rows, log records and snapshot files of a stopped data dir, read side by side (none writes). */
 async function capture(dataDir: string, env: Record<string, string>) {
-  return {
-    tables: await tables(dataDir),
-    logs: await captureLogs(env),
-    snapshots: await captureSnapshotFiles(dataDir),
-  };
+  const [rows, logs, snapshots] = await Promise.all([
+    tables(dataDir),
+    captureLogs(env),
+    captureSnapshotFiles(dataDir),
+  ]);
+  return { tables: rows, logs, snapshots };
 }
 
 describe('backup - embedded data dir round trip (PGlite, embedded logs, file snapshots)', () => {
@@ -51,7 +65,19 @@ describe('backup - embedded data dir round trip (PGlite, embedded logs, file sna
   let dataDir: string;
   let env: Record<string, string>;
   let archive: string;
+  let made: FinishedCommand;
   let before: Awaited<ReturnType<typeof capture>>;
+  let files: Record<string, string>;
+
+  /**
+   * A copy of the backed-up data dir for one test to run commands against: the original stays as
+   * it was backed up, so each test stands alone whatever ran before it.
+   */
+  async function copyOfDataDir(name: string): Promise<{ dataDir: string; env: Record<string, string> }> {
+    const copy = join(dir.path, name, 'data');
+    await cp(dataDir, copy, { recursive: true });
+    return { dataDir: copy, env: { ...env, TICKLINE_DATA_DIR: copy } };
+  }
 
   beforeAll(async () => {
     dir = await tempDir('tickline-backup');
@@ -74,6 +100,11 @@ describe('backup - embedded data dir round trip (PGlite, embedded logs, file sna
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     before = await capture(dataDir, env);
+    // The one archive every test restores or damages; what the backup printed is checked in the
+    // round trip. Its files, byte for byte, are the data dir's once the backup is done.
+    made = await runTickline(['backup', '--output', archive], env);
+    if (made.code !== 0) throw new Error(`tickline backup exited ${made.code}: ${made.stderr}`);
+    files = await captureDataDirFiles(dataDir);
   });
   afterAll(() => dir?.remove());
 
@@ -84,44 +115,54 @@ describe('backup - embedded data dir round trip (PGlite, embedded logs, file sna
     expect(Object.keys(before.snapshots).length).toBeGreaterThan(0);
   });
 
-  it('backup → wipe → restore gives the same rows, log records and snapshots', async () => {
-    const backup = await runTickline(['backup', '--output', archive], env);
-    expect(backup.code, backup.stderr).toBe(0);
-    expect(backup.stdout.trim()).toBe(archive);
-    expect(backup.stderr).toMatch(/backup: db: \d+ files/);
-    expect(backup.stderr).toMatch(/backup: eventlog: \d+ files/);
-    expect(backup.stderr).toMatch(/backup: done/);
+  it('backup → restore into an empty data dir gives the same rows, log records and snapshots', async () => {
+    expect(made.stdout.trim()).toBe(archive);
+    expect(made.stderr).toMatch(/backup: db: \d+ files/);
+    expect(made.stderr).toMatch(/backup: eventlog: \d+ files/);
+    expect(made.stderr).toMatch(/backup: done/);
 
-    await rm(dataDir, { recursive: true, force: true });
-    const restore = await runTickline(['restore', archive], env);
+    const target = join(dir.path, 'restored', 'data');
+    const restoredEnv = { ...env, TICKLINE_DATA_DIR: target };
+    const restore = await runTickline(['restore', archive], restoredEnv);
     expect(restore.code, restore.stderr).toBe(0);
     expect(restore.stderr).toMatch(/restore: verified \d+ files/);
 
-    expect(await capture(dataDir, env)).toEqual(before);
+    expect(await captureDataDirFiles(target)).toEqual(files);
+    expect(await capture(target, restoredEnv)).toEqual(before);
   });
 
   it('refuses a data dir a running tickline holds, and a non-empty one without --force', async () => {
+    const held = await copyOfDataDir('held');
+    // A file the archive lacks: the forced restore must replace what it finds, not add to it.
+    await writeFile(join(held.dataDir, 'game-snapshots', 'stray.snap'), 'not from the archive');
+    const heldFiles = await captureDataDirFiles(held.dataDir);
     // This test process is alive: its lock on the database is what a running server's would be.
-    const unlock = await lockDataDir(join(dataDir, 'db'));
+    const unlock = await lockDataDir(join(held.dataDir, 'db'));
     try {
-      const backup = await runTickline(['backup', '--output', join(dir.path, 'other.tar.gz')], env);
+      const other = join(dir.path, 'other.tar.gz');
+      const [backup, restore] = await Promise.all([
+        runTickline(['backup', '--output', other], held.env),
+        runTickline(['restore', '--force', archive], held.env),
+      ]);
       expect(backup.code).toBe(1);
       expect(backup.stderr).toContain('[SERVER_BACKUP_DATA_DIR_IN_USE]');
-      const restore = await runTickline(['restore', '--force', archive], env);
+      expect(existsSync(other)).toBe(false);
       expect(restore.code).toBe(1);
       expect(restore.stderr).toContain('[SERVER_BACKUP_DATA_DIR_IN_USE]');
     } finally {
       await unlock();
     }
-    const occupied = await runTickline(['restore', archive], env);
+    const occupied = await runTickline(['restore', archive], held.env);
     expect(occupied.code).toBe(1);
     expect(occupied.stderr).toContain('[SERVER_BACKUP_TARGET_NOT_EMPTY]');
-    const forced = await runTickline(['restore', '--force', archive], env);
+    expect(await captureDataDirFiles(held.dataDir)).toEqual(heldFiles);
+    const forced = await runTickline(['restore', '--force', archive], held.env);
     expect(forced.code, forced.stderr).toBe(0);
-    expect(await capture(dataDir, env)).toEqual(before);
+    expect(await captureDataDirFiles(held.dataDir)).toEqual(files);
   });
 
   it('refuses a damaged archive, a foreign file and another engine, and leaves the data dir as it was', async () => {
+    const target = await copyOfDataDir('refusing');
     // Damaged: one byte appended to a log segment, the manifest unchanged.
     const damaged = join(dir.path, 'damaged.tar.gz');
     const work = join(dir.path, 'work');
@@ -137,24 +178,26 @@ describe('backup - embedded data dir round trip (PGlite, embedded logs, file sna
       'manifest.json',
       ...(await readdir(work)).filter((n) => n !== 'manifest.json'),
     ]);
-    const tampered = await runTickline(['restore', '--force', damaged], env);
+    const foreign = join(dir.path, 'foreign.tar.gz');
+    await writeFile(foreign, 'not an archive');
+
+    // Each is refused before anything is touched: the three run side by side.
+    const [tampered, invalid, otherEngine] = await Promise.all([
+      runTickline(['restore', '--force', damaged], target.env),
+      runTickline(['restore', foreign], target.env),
+      runTickline(['restore', '--force', archive], {
+        ...target.env,
+        TICKLINE_DATABASE_URL: 'postgres://tickline@127.0.0.1:1/none',
+      }),
+    ]);
     expect(tampered.code).toBe(1);
     expect(tampered.stderr).toContain('[SERVER_BACKUP_CHECKSUM_MISMATCH]');
     expect(tampered.stderr).toContain(`eventlog/${segment}: checksum differs`);
-
-    const foreign = join(dir.path, 'foreign.tar.gz');
-    await writeFile(foreign, 'not an archive');
-    const invalid = await runTickline(['restore', foreign], env);
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toContain('[SERVER_BACKUP_ARCHIVE_INVALID]');
-
-    const otherEngine = await runTickline(['restore', '--force', archive], {
-      ...env,
-      TICKLINE_DATABASE_URL: 'postgres://tickline@127.0.0.1:1/none',
-    });
     expect(otherEngine.code).toBe(1);
     expect(otherEngine.stderr).toContain('[SERVER_BACKUP_ARCHIVE_INCOMPATIBLE]');
 
-    expect(await capture(dataDir, env)).toEqual(before);
+    expect(await captureDataDirFiles(target.dataDir)).toEqual(files);
   });
 });

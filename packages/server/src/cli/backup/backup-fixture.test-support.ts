@@ -1,12 +1,14 @@
 /**
  * @module Test support for the backup round trips: what a data dir and database hold, captured so
  * "before backup" and "after restore" compare with one `toEqual` — every table's rows (count and a
- * digest of their text), every record of both embedded logs, every snapshot file.
+ * digest of their text), every record of both embedded logs, every snapshot file; and every file
+ * of a data dir, for "left as it was".
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SKIPPED_FILES } from '@tickline/cli';
 import type { Sql } from '@tickline/store';
 import { runTickline } from '@tickline/testing';
 
@@ -32,24 +34,22 @@ export async function captureTables(
 export async function captureLogs(
   env: Record<string, string>,
 ): Promise<{ main: string; deadLetters: string }> {
-  const main = await runTickline(['log', 'tail', '--from', 'earliest', '--no-follow'], env);
-  const deadLetters = await runTickline(['log', 'tail', '--from', 'earliest', '--no-follow', '--dlq'], env);
+  // `log tail` opens the embedded logs read-only: the two processes run side by side.
+  const [main, deadLetters] = await Promise.all([
+    runTickline(['log', 'tail', '--from', 'earliest', '--no-follow'], env),
+    runTickline(['log', 'tail', '--from', 'earliest', '--no-follow', '--dlq'], env),
+  ]);
   if (main.code !== 0 || deadLetters.code !== 0)
     throw new Error(`log tail failed: ${main.stderr}${deadLetters.stderr}`);
   return { main: main.stdout, deadLetters: deadLetters.stdout };
 }
 
-/**
- * Snapshot files under `<dataDir>/game-snapshots`: relative path → SHA-256. Callable while a
- * server still writes them: a `.tmp` file is a snapshot being written (renamed into place when
- * whole), and a file pruned between the listing and the read is skipped.
- */
-export async function captureSnapshotFiles(dataDir: string): Promise<Record<string, string>> {
-  const dir = join(dataDir, 'game-snapshots');
+/** Every file under `dir` that `skip` keeps: relative path → SHA-256; one pruned meanwhile is skipped. */
+async function digestTree(dir: string, skip: (name: string) => boolean): Promise<Record<string, string>> {
   if (!existsSync(dir)) return {};
   const files: Record<string, string> = {};
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || entry.name.endsWith('.tmp')) continue;
+    if (!entry.isFile() || skip(entry.name)) continue;
     const path = join(entry.parentPath, entry.name);
     const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined;
@@ -58,4 +58,22 @@ export async function captureSnapshotFiles(dataDir: string): Promise<Record<stri
     if (bytes) files[path.slice(dir.length + 1)] = createHash('sha256').update(bytes).digest('hex');
   }
   return files;
+}
+
+/**
+ * Snapshot files under `<dataDir>/game-snapshots`: relative path → SHA-256. Callable while a
+ * server still writes them: a `.tmp` file is a snapshot being written (renamed into place when
+ * whole), and a file pruned between the listing and the read is skipped.
+ */
+export function captureSnapshotFiles(dataDir: string): Promise<Record<string, string>> {
+  return digestTree(join(dataDir, 'game-snapshots'), (name) => name.endsWith('.tmp'));
+}
+
+/**
+ * Every file of a stopped data dir, byte for byte, but the lock files (a lock is taken and left
+ * by whoever opens it, backup and restore included): what "left as it was" compares, without
+ * opening the database or the logs, which would write to them.
+ */
+export function captureDataDirFiles(dataDir: string): Promise<Record<string, string>> {
+  return digestTree(dataDir, (name) => SKIPPED_FILES.has(name));
 }
