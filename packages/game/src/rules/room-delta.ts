@@ -40,8 +40,8 @@ interface SentEntity {
 /**
  * A room's entity handles: a small integer per entity id, given when a frame first carries the
  * entity and taken back ({@link prune}) once the entity is gone from the room and every stream
- * was told; a freed handle is given again, so handles stay below the room's size (1 byte on the
- * wire up to 127 entities, 3 up to 65,535). Deterministic for a given sequence of frames, so a
+ * was told; a freed handle is given again, so handles stay about the room's size (1 byte on the
+ * wire up to 127 entities, 2 up to 255, 3 up to 65,535). Deterministic for a given sequence of frames, so a
  * replay names entities as the live room did; a restored room starts a table of its own (its
  * streams all start with a reset frame).
  */
