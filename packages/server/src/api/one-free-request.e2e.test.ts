@@ -5,6 +5,9 @@
  * every quota, GraphQL aliases that answered 163 MB, sockets parked from one address, and busy-loop
  * compiles that held the compile gate. Each is refused with its code, and a neighbour's request
  * made meanwhile is answered.
+ *
+ * The parity finding needs a live run that decided ten 1 s candles: it is started first and its
+ * candles come in while the other findings are replayed, so its test (the last) seldom waits.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -56,6 +59,8 @@ let server: RunningServer;
 /** The attacker and the neighbour: two free accounts. */
 let mallory: TestUser;
 let nora: TestUser;
+/** Mallory's live run for the parity finding, once it decided ten candles and was paused: its id. */
+let parityRun: Promise<string>;
 
 const api = (user: TestUser, method: string, path: string, body?: unknown) =>
   callJson(server.url, method, `/api/v1${path}`, {
@@ -76,10 +81,52 @@ async function createStrategy(user: TestUser, name: string, source: string): Pro
   return created.body.strategy.id as string;
 }
 
+/**
+ * Enables a live run of ALTERNATE on 1 s candles for Mallory, with three spinning versions saved
+ * beside it (their compiles done before the compile finding fills the gate): the run's id.
+ */
+async function enableParityRun(): Promise<string> {
+  const portfolioId = mallory.userId;
+  await portfolioOpened(server.url, mallory.accessToken, portfolioId);
+  const strategyId = await createStrategy(mallory, 'alternate', ALTERNATE);
+  for (let version = 2; version <= 4; version++) {
+    const saved = await api(mallory, 'POST', `/strategies/${strategyId}/versions`, { source: SPIN });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(201);
+  }
+  const enabled = await api(mallory, 'POST', '/live-strategies', {
+    strategyId,
+    version: 1,
+    portfolioId,
+    feeds: [{ symbol: 'BTC-USDT', interval: '1s' }],
+    warmupBars: 0,
+  });
+  expect(enabled.status, JSON.stringify(enabled.body)).toBe(201);
+  return encodeURIComponent(enabled.body.run.id as string);
+}
+
+/**
+ * Pauses `run` once it decided ten candles, so every replay of the parity test covers the same
+ * window: the finding's ten decisions, over which a replay of a spinning version holds a sandbox
+ * while the other two calls arrive.
+ */
+async function tenCandlesThenPause(run: string): Promise<string> {
+  await until(
+    async () => ((await api(mallory, 'GET', `/live-strategies/${run}`)).body.run?.candles ?? 0) >= 10,
+    { timeoutMs: WAIT_MS, intervalMs: POLL_MS, what: 'ten candles decided by the live run' },
+  );
+  expect((await api(mallory, 'POST', `/live-strategies/${run}/pause`)).status).toBe(200);
+  return run;
+}
+
 beforeAll(async () => {
   server = await startTicklineServer(embeddedTestEnv(dataDir, GATE_OFF_ENV));
-  mallory = await signUpAndIn(server.url, 'mallory-46@example.test');
-  nora = await signUpAndIn(server.url, 'nora-46@example.test');
+  [mallory, nora] = await Promise.all([
+    signUpAndIn(server.url, 'mallory-46@example.test'),
+    signUpAndIn(server.url, 'nora-46@example.test'),
+  ]);
+  parityRun = tenCandlesThenPause(await enableParityRun());
+  // Awaited by the parity test: a failure before then is its failure, not an unhandled rejection.
+  parityRun.catch(() => {});
 }, 120_000);
 afterAll(async () => {
   server?.child.kill('SIGTERM');
@@ -129,66 +176,6 @@ describe('one free request - issue 46 through tickline start', () => {
     expect((await api(mallory, 'GET', '/research')).body.research).toEqual([]);
     await expectNeighbourServed();
   });
-
-  it('parity - parallel replays of spinning versions: one runs, the rest 429; a neighbour’s backtest completes', async () => {
-    const portfolioId = mallory.userId;
-    await portfolioOpened(server.url, mallory.accessToken, portfolioId);
-    const strategyId = await createStrategy(mallory, 'alternate', ALTERNATE);
-    for (let version = 2; version <= 4; version++) {
-      const saved = await api(mallory, 'POST', `/strategies/${strategyId}/versions`, { source: SPIN });
-      expect(saved.status, JSON.stringify(saved.body)).toBe(201);
-    }
-    const enabled = await api(mallory, 'POST', '/live-strategies', {
-      strategyId,
-      version: 1,
-      portfolioId,
-      feeds: [{ symbol: 'BTC-USDT', interval: '1s' }],
-      warmupBars: 0,
-    });
-    expect(enabled.status, JSON.stringify(enabled.body)).toBe(201);
-    const run = encodeURIComponent(enabled.body.run.id as string);
-    // Ten decided candles, then paused: every replay below covers the same window.
-    await until(async () => ((await api(mallory, 'GET', `/live-strategies/${run}`)).body.run?.candles ?? 0) >= 10, {
-      timeoutMs: WAIT_MS,
-      intervalMs: POLL_MS,
-      what: 'ten candles decided by the live run',
-    });
-    expect((await api(mallory, 'POST', `/live-strategies/${run}/pause`)).status).toBe(200);
-
-    // The neighbour queues a backtest of the candles the run decided on
-    const noraStrategy = await createStrategy(nora, 'alternate', ALTERNATE);
-    const now = Date.now();
-    const backtest = await api(nora, 'POST', '/backtests', {
-      strategyId: noraStrategy,
-      symbol: 'BTC-USDT',
-      interval: '1s',
-      from: now - 5 * MINUTE,
-      to: now,
-    });
-    expect(backtest.status, JSON.stringify(backtest.body)).toBe(202);
-    // The finding: eleven parallel parity calls of any version took a neighbour's 1 s backtest to 96 s
-    const burst = await Promise.all(
-      [2, 3, 4].map((version) => api(mallory, 'GET', `/live-strategies/${run}/parity?version=${version}`)),
-    );
-    const refused = burst.filter((r) => r.status === 429);
-    expect(
-      refused.map((r) => r.body.error.code),
-      JSON.stringify(burst.map((r) => [r.status, r.body.error?.code])),
-    ).toEqual(['STRATEGY_QUOTA_CONCURRENT', 'STRATEGY_QUOTA_CONCURRENT']);
-    const ran = burst.find((r) => r.status !== 429)!;
-    expect(ran.status, JSON.stringify(ran.body)).toBe(200);
-    expect(ran.body.parity.window.candles).toBeGreaterThanOrEqual(10);
-    let status = '';
-    await until(
-      async () => {
-        status = (await api(nora, 'GET', `/backtests/${backtest.body.backtest.id}`)).body.backtest.status;
-        return status !== 'queued' && status !== 'running';
-      },
-      { timeoutMs: WAIT_MS, intervalMs: POLL_MS, what: 'the neighbour’s backtest to finish' },
-    );
-    expect(status).toBe('succeeded');
-    await expectNeighbourServed();
-  }, 240_000);
 
   it('graphql - 10 batched operations of 30 aliased results are refused with GRAPHQL_COST_EXCEEDED each', async () => {
     const graphql = (user: TestUser, body: unknown) =>
@@ -246,10 +233,47 @@ describe('one free request - issue 46 through tickline start', () => {
       for (const socket of parked) socket.destroy();
     }
     // Their connections given back, the address is served again.
-    await expect
-      .poll(() => healthFrom(port, '127.0.0.41').catch(() => 0), { timeout: WAIT_MS })
-      .toBe(200);
+    await expect.poll(() => healthFrom(port, '127.0.0.41').catch(() => 0), { timeout: WAIT_MS }).toBe(200);
   }, 120_000);
+
+  it('parity - parallel replays of spinning versions: one runs, the rest 429; a neighbour’s backtest completes', async () => {
+    // Ten decided candles, then paused (started before the other findings).
+    const run = await parityRun;
+
+    // The neighbour queues a backtest of the candles the run decided on
+    const noraStrategy = await createStrategy(nora, 'alternate', ALTERNATE);
+    const now = Date.now();
+    const backtest = await api(nora, 'POST', '/backtests', {
+      strategyId: noraStrategy,
+      symbol: 'BTC-USDT',
+      interval: '1s',
+      from: now - 5 * MINUTE,
+      to: now,
+    });
+    expect(backtest.status, JSON.stringify(backtest.body)).toBe(202);
+    // The finding: eleven parallel parity calls of any version took a neighbour's 1 s backtest to 96 s
+    const burst = await Promise.all(
+      [2, 3, 4].map((version) => api(mallory, 'GET', `/live-strategies/${run}/parity?version=${version}`)),
+    );
+    const refused = burst.filter((r) => r.status === 429);
+    expect(
+      refused.map((r) => r.body.error.code),
+      JSON.stringify(burst.map((r) => [r.status, r.body.error?.code])),
+    ).toEqual(['STRATEGY_QUOTA_CONCURRENT', 'STRATEGY_QUOTA_CONCURRENT']);
+    const ran = burst.find((r) => r.status !== 429)!;
+    expect(ran.status, JSON.stringify(ran.body)).toBe(200);
+    expect(ran.body.parity.window.candles).toBeGreaterThanOrEqual(10);
+    let status = '';
+    await until(
+      async () => {
+        status = (await api(nora, 'GET', `/backtests/${backtest.body.backtest.id}`)).body.backtest.status;
+        return status !== 'queued' && status !== 'running';
+      },
+      { timeoutMs: WAIT_MS, intervalMs: POLL_MS, what: 'the neighbour’s backtest to finish' },
+    );
+    expect(status).toBe('succeeded');
+    await expectNeighbourServed();
+  }, 240_000);
 });
 
 /** A raw connection from `localAddress` that sends `bytes` and then nothing. */
