@@ -14,7 +14,8 @@
  * BENCH_PROCESSES (default: the cores); BENCH_BATCH=0 runs every trial as a call of its own (as
  * before batches). The last line is `RESULT {json}` with `trials`, `bar_steps_per_s`, `wall_s`,
  * the peak resident memory of this process and its sandbox processes together (`peak_rss_mb`,
- * sampled every 250 ms), the best parameter sets (to compare runs) and grademark's figures.
+ * sampled every 250 ms; `peak_rss_parent_mb` and `peak_rss_sandbox_mb`, the largest child, apart),
+ * the best parameter sets (to compare runs) and grademark's figures.
  * Target (issue 50): under 60 s on 2 cores, peak RSS ≤ 1 GB.
  */
 import 'data-forge-indicators';
@@ -30,11 +31,9 @@ import {
   randomWalkFeed,
   resolveBacktestSettings,
   runResearch,
-  shareFeeds,
   SMA_CROSS_SOURCE,
   StrategyProcesses,
 } from '@tickline/strategy/internal';
-import type { Feed } from '@tickline/strategy/internal';
 import { plainBars } from '../backtest/grademark-documented.ts';
 import { rssBytes, sumCpuMicros, withChildren } from '../lib/proc-stat.ts';
 import { envInt, printResult, printTable, progress, round } from '../lib/report.ts';
@@ -60,7 +59,7 @@ const stepsOf = (w: { inSampleBars: number; outSampleBars: number }): number =>
   FOLDS * (sets * w.inSampleBars + w.outSampleBars);
 
 progress(`building ${bars} one-minute bars in shared memory`);
-const [feed] = shareFeeds([randomWalkFeed('BTC-USDT', '1m', 60_000, bars, 1)]) as [Feed];
+const feed = randomWalkFeed('BTC-USDT', '1m', 60_000, bars, 1, undefined, undefined, true);
 // Named as loadFeed names what it loads (outside the timing; printed).
 const h0 = performance.now();
 await feedKey(feed);
@@ -78,13 +77,18 @@ const executor = createSandboxExecutor({
   run: processes.run.bind(processes),
   ...(batches ? { runTrials: processes.runTrials.bind(processes) } : {}),
 });
-/** Resident memory of this process and its children, summed, at its highest so far (every 250 ms). */
-const peak = { total: 0, parent: 0 };
+/**
+ * Resident memory of this process and its children (the sandbox processes, the compile one too),
+ * summed, at its highest so far (every 250 ms); the parent's and the largest child's apart.
+ */
+const peak = { total: 0, parent: 0, sandbox: 0 };
 const sampleRss = (): void => {
   let total = 0;
   for (const pid of withChildren(process.pid)) {
     try {
-      total += rssBytes(pid);
+      const rss = rssBytes(pid);
+      total += rss;
+      if (pid !== process.pid) peak.sandbox = Math.max(peak.sandbox, rss);
     } catch {
       // Exited while listed.
     }
@@ -192,6 +196,7 @@ const result = {
   batches,
   peak_rss_mb: Math.round(peak.total / 1024 / 1024),
   peak_rss_parent_mb: Math.round(peak.parent / 1024 / 1024),
+  peak_rss_sandbox_mb: Math.round(peak.sandbox / 1024 / 1024),
   rss_within_1_gb: peak.total <= 1024 ** 3,
   walk_forward_s: round(wfS, 1),
   walk_forward_bar_steps_per_s: Math.round(wfSteps / wfS),
