@@ -18,8 +18,8 @@
 
 /**
  * Longest an order waits for the rest of its source's answers: a quarter of the default wave box.
- * A process's part of a wave of 5,000 runs (bench:live) took 100–115 ms at load 9–10 and 270–340
- * ms at load 13–20; 150 ms cut it into several turns when the machine was busy.
+ * A wave of 5,000 runs (bench:live) had its last decision 100–115 ms after its candles at load
+ * 9–10 and 270–340 ms at load 13–20; 150 ms cut a process's answers into several turns then.
  */
 export const DEFAULT_GATHER_MS = 500;
 
