@@ -91,7 +91,7 @@ describe('rules room - entities named by handle in frames', () => {
         fresh.apply(decodeRoomFrame(room.fullFrame(id)));
         views.set(id, fresh);
       }
-      const entities = room.state.entities as ReadonlyMap<string, { x: number; y: number }>;
+      const entities = room.state.entities as unknown as ReadonlyMap<string, { x: number; y: number }>;
       for (const id of room.players) {
         const me = entities.get(id)!;
         const expected = [...entities]
