@@ -2,7 +2,7 @@
 // @ts-check
 /**
  * @module Builds the dashboard (`vite build`) when `dist/` is missing or older than its sources —
- * the web app, the client SDK it bundles, and the build config. Run by `npm start` and `npm test`
+ * the web app, the client SDK and the protocol it bundles, and the build config. Run by `npm start` and `npm test`
  * (scripts/bootstrap.mjs) and by the browser tests, so a fresh clone needs no extra step.
  *
  * Plain JavaScript on Node's standard library: bootstrap may run it before Node 24 is on PATH.
@@ -21,6 +21,8 @@ const SOURCES = [
   join(webDir, 'vite.config.ts'),
   join(webDir, 'package.json'),
   join(root, 'packages', 'client', 'src'),
+  // The SDK's wire readers (a rules room's RoomView among them) are the protocol's, bundled too.
+  join(root, 'packages', 'protocol', 'src'),
 ];
 const BUILT = join(webDir, 'dist', 'index.html');
 
