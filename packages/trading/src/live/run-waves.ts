@@ -186,7 +186,11 @@ export class RunWaves {
       this.#o.observe?.(run.spec.id, candle);
       return undefined;
     }
-    return send(() => this.#c.orders.act(run, step, candle)).then(() => {
+    // Held with its process's others (wave-gather.ts), it may go after the run stopped here: as
+    // above, a run no longer the runner's places nothing.
+    const act = (): Promise<void> =>
+      this.#c.current(run) ? this.#c.orders.act(run, step, candle) : Promise.resolve();
+    return send(act).then(() => {
       settled(run, candle);
       this.#o.observe?.(run.spec.id, candle);
     });

@@ -154,4 +154,31 @@ describe('a wave’s orders at the desk (wave-gather.ts)', () => {
     await wave;
     expect(placedBy(w, 'z-slow')).toBe(1);
   });
+
+  it('a run stopped while its orders wait for its process places nothing; the others place theirs', async () => {
+    const journal = new TurnJournal();
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const process = {};
+    const open = partSessions(
+      () => process,
+      (runId) => (runId === 'z-slow' ? slow : undefined),
+    );
+    const w = await runsWorld(journal, open, ['a-1', 'a-2', 'z-slow'], {
+      gatherMs: 600_000,
+      waveBoxMs: 3_600_000,
+    });
+    const [first] = candleEvents(feed);
+    w.track(first!.data as { symbol: string; close: number });
+    const wave = w.runner.handle([first!]);
+    // Both answers taken (their candle counted), their orders held for z-slow's answer.
+    await until(() => w.runner.status('a-2')?.candles === 1, { timeoutMs: 30_000 });
+    expect(placedBy(w, 'a-1')).toBe(0);
+    await w.runner.stop('a-1');
+    release();
+    await wave;
+    expect(placedBy(w, 'a-1')).toBe(0);
+    expect(placedBy(w, 'a-2')).toBe(1);
+    expect(placedBy(w, 'z-slow')).toBe(1);
+  });
 });

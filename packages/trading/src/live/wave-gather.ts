@@ -11,9 +11,10 @@
  * answered, then sent in one turn. Sources are held apart: one process's slow answer never holds
  * another's orders. Within a source an order is held `holdMs` at most after the first one held,
  * so a slow tenant's step holds the orders the process decided before it that long at most, far
- * inside the wave's box (wave-box.ts). Only when its orders are sent: the bookkeeping of an answer
- * (CPU, the pause for it, logs) is done when it comes, and each run's own orders go in the order
- * it placed them, a portfolio's runs in the order they were asked (wave-lanes.ts).
+ * inside the wave's box (wave-box.ts). Only the orders wait: an answer's bookkeeping (CPU, the
+ * pause for it, logs) is done when it comes, a run stopped meanwhile places nothing (run-waves.ts),
+ * each run's own orders go in the order it placed them, a portfolio's runs in the order they were
+ * asked (wave-lanes.ts).
  */
 
 /**
