@@ -16,7 +16,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireRedisServer, startRedis, until, type RedisServerHandle } from '@tickline/testing';
+import { until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, initialAdminToken } from '../testing/api-clients.ts';
 import {
@@ -36,23 +36,19 @@ import {
 } from './testing/zone-history.ts';
 
 const BOTS = Number(process.env.TICKLINE_HANDOFF_BOTS ?? 60);
-const deps = scaledClusterDependencies();
-const redisBinary = requireRedisServer();
-const available = deps.available && redisBinary.available;
-const reason = deps.available ? (redisBinary.reason ?? 'redis-server found') : deps.reason;
+const { available, reason } = scaledClusterDependencies({ redis: true });
 let cluster: ScaledCluster | undefined;
-let redis: RedisServerHandle | undefined;
 let fleet: OutageFleet | undefined;
 
 beforeAll(async () => {
   if (!available) return;
-  redis = await startRedis();
+  // Redis beside nats-server and the database, started together.
   cluster = await startScaledCluster({
     name: 'zone_handoff',
     stream: 'HANDOFF',
     authSecret: 'zone-handoff-shared-secret-0123456789abcd',
+    redis: true,
     env: {
-      TICKLINE_REDIS_URL: redis.url,
       TICKLINE_GAME_ADVERTISE_HOST: '127.0.0.1',
       TICKLINE_GAME_SPAWN: 'scatter',
       TICKLINE_GAME_MAX_PLAYERS_PER_ZONE: String(BOTS),
@@ -68,7 +64,6 @@ afterAll(async () => {
   fleet?.close();
   for (const p of cluster?.processes() ?? []) if (p.child.exitCode === null) p.child.kill('SIGCONT');
   await cluster?.stop();
-  await redis?.cleanup();
 });
 
 describe.skipIf(!available)(`zone hand-off and fencing - real processes (${reason})`, () => {
@@ -78,6 +73,33 @@ describe.skipIf(!available)(`zone hand-off and fencing - real processes (${reaso
     ((await callJson(gateway.url, 'GET', '/api/v1/admin/zones', { bearer: admin })).body?.zones ??
       []) as Array<{ zoneId: string; ccu: number }>;
   const ownerOf = (p: ClusterProcess) => `127.0.0.1/${p.child.pid}`;
+  /** The zones of the lines `msg` that process `p` logged (from line `from` on). */
+  const zoneLines = (p: ClusterProcess, msg: string, from = 0) =>
+    p
+      .logLines()
+      .slice(from)
+      .filter((l) => l.msg === msg)
+      .map((l) => l.zone as string);
+  /** Waits until process `p` logged `msg`. */
+  const logged = (p: ClusterProcess, msg: string) =>
+    until(() => p.logLines().some((l) => l.msg === msg), {
+      timeoutMs: 60_000,
+      what: `${p.role} logged '${msg}'`,
+    });
+  const metricsOf = async (p: ClusterProcess) => (await fetch(`${p.url}/metrics`)).text();
+  /** The zones process `p` runs, from its own /metrics (a zone's player gauge). */
+  const metricZones = async (p: ClusterProcess) =>
+    [...(await metricsOf(p)).matchAll(/^tickline_game_players\{zone="([^"]+)"\}/gm)].map((m) => m[1]);
+  /**
+   * Events process `p` has yet to get into the log (queued, spilled or in flight), from its /metrics;
+   * undefined if it shows no publisher.
+   */
+  const unpublished = async (p: ClusterProcess) => {
+    const series = [
+      ...(await metricsOf(p)).matchAll(/^tickline_publisher_(?:queued|spilled|in_flight)\{[^}]*\} (\S+)$/gm),
+    ];
+    return series.length === 0 ? undefined : series.reduce((sum, m) => sum + Number(m[1]), 0);
+  };
   /** Waits until every bot of `records` resumed in `zoneId` at the position it had before. */
   async function followed(
     records: readonly BotRecord[],
@@ -131,12 +153,17 @@ describe.skipIf(!available)(`zone hand-off and fencing - real processes (${reaso
       const seqs = await zoneSeqs(cluster!.env, zoneId);
       if (isContinuous(seqs)) continue;
       printZoneLogs();
-      console.error(`--- ${zoneId}: events of repeated seqs\n${(await repeatedSeqEvents(cluster!.env, zoneId)).join('\n')}`);
+      console.error(
+        `--- ${zoneId}: events of repeated seqs\n${(await repeatedSeqEvents(cluster!.env, zoneId)).join('\n')}`,
+      );
       if (process.env.TICKLINE_HANDOFF_LOG_DIR)
         for (const p of cluster!.processes())
           writeFileSync(
             join(process.env.TICKLINE_HANDOFF_LOG_DIR, `${p.role}-${p.child.pid}.jsonl`),
-            p.logLines().map((l) => JSON.stringify(l)).join('\n'),
+            p
+              .logLines()
+              .map((l) => JSON.stringify(l))
+              .join('\n'),
           );
       expect.fail(`${zoneId}: ${seqProblems(seqs)}`);
     }
@@ -152,14 +179,19 @@ describe.skipIf(!available)(`zone hand-off and fencing - real processes (${reaso
   }
 
   it('hand-off, restart, stall, rolling restart - players follow their zone, and a zone never runs twice', async () => {
-    gateway = await cluster!.start('gateway');
-    const a = await cluster!.start('game', { TICKLINE_GAME_ZONES: 'east' });
-    const b = await cluster!.start('game', { TICKLINE_GAME_ZONES: 'west' });
+    // Independent processes (each game process holds only its own zone): started together.
+    const [started, a, b] = await Promise.all([
+      cluster!.start('gateway'),
+      cluster!.start('game', { TICKLINE_GAME_ZONES: 'east' }),
+      cluster!.start('game', { TICKLINE_GAME_ZONES: 'west' }),
+    ]);
+    gateway = started;
     admin = await initialAdminToken(gateway.url, gateway.dataDir);
     await listedOnce();
     await until(
       async () =>
-        (await callJson(gateway.url, 'GET', '/api/v1/game/zones', { bearer: admin })).body?.zones?.length === 2,
+        (await callJson(gateway.url, 'GET', '/api/v1/game/zones', { bearer: admin })).body?.zones?.length ===
+        2,
       { timeoutMs: 30_000, what: 'both zones joinable' },
     );
     fleet = await startOutageFleet({ url: gateway.url, count: BOTS, rateHz: 2, speedPerTick: 0.5 });
@@ -167,7 +199,11 @@ describe.skipIf(!available)(`zone hand-off and fencing - real processes (${reaso
     const inWest = fleet.records.filter((r) => r.bot.game.welcome?.zoneId === 'west');
     expect(inEast.length).toBeGreaterThan(0);
     const resumed = watchResumes(fleet.records);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    // Playing: every bot has moved from where it joined (its position is what the hand-off keeps).
+    await until(() => fleet!.records.every((r) => r.acks >= 2), {
+      timeoutMs: 60_000,
+      what: 'every bot had moves acknowledged',
+    });
     await fleet.quiesce(30_000);
 
     // 1. Hand-off on purpose, issued on the gateway.
@@ -186,12 +222,15 @@ describe.skipIf(!available)(`zone hand-off and fencing - real processes (${reaso
     a.child.kill('SIGTERM');
     await a.exited;
     const a2 = await cluster!.start('game', { TICKLINE_GAME_ZONES: 'east' });
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Its start is over once its zones run (its configured ones taken, or left to their holder).
+    await logged(a2, 'game zones running');
+    expect(zoneLines(a2, 'zone held by another live game process: not started here')).toEqual(['east']);
+    expect(await metricZones(a2)).toEqual([]);
+    expect((await metricZones(b)).sort()).toEqual(['east', 'west']);
     await listedOnce();
     expect((await zonesOnGateway()).find((z) => z.zoneId === 'east')?.ccu).toBe(inEast.length);
 
     // 3. b stalls past its failover: a2 takes both zones; woken, b writes nothing more to them.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
     resumed.clear();
     b.child.kill('SIGSTOP');
     // Moves sent now queue in the stalled process's socket: without the fence it would apply
@@ -215,13 +254,24 @@ describe.skipIf(!available)(`zone hand-off and fencing - real processes (${reaso
       printZoneLogs();
       throw error;
     });
+    const bLinesBeforeWake = b.logLines().length;
     b.child.kill('SIGCONT');
     await until(() => fleet!.records.every((r) => resumed.has(r.playerId)), {
       timeoutMs: 60_000,
       what: `every bot resumed after the stall (${resumed.size}/${BOTS})`,
     });
     await fleet.quiesce(30_000);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    // Woken, b learns from its first heartbeat that both zones are lost and stops them: what it
+    // wrote until then (nothing, with the fence) is all it ever writes to them, once in the log.
+    const lost = 'zone taken over by another game process: stopped here';
+    await until(
+      async () =>
+        zoneLines(b, lost, bLinesBeforeWake).sort().join() === 'east,west' && (await unpublished(b)) === 0,
+      { timeoutMs: 60_000, intervalMs: 100, what: 'woken, b stopped both zones and published all it had' },
+    ).catch((error: unknown) => {
+      printZoneLogs();
+      throw error;
+    });
     await listedOnce();
     await seqsContinuous();
     expect(b.child.exitCode).toBeNull();
