@@ -54,7 +54,10 @@ export interface RunOptions {
   progressEvery?: number;
   /** Fail with STRATEGY_FORBIDDEN_API when onCandle returns a value (an async handler). */
   synchronousOnly?: boolean;
-  /** Allocates the equity curve's two columns (the sandbox puts them in shared memory). */
+  /**
+   * Allocates the equity curve's two columns (a batch of research trials reuses one pair:
+   * isolate-entry.ts).
+   */
   allocate?: (length: number) => Float64Array;
 }
 
