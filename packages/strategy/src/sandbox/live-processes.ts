@@ -8,7 +8,8 @@
  * Per candle close the runner asks every run on the feed for its step in one turn; the steps bound
  * for one process go as one message (`StepPayload`: numbers only, each tenant's runs together) and
  * come back in parts as the process decides them (`StepPart`, every few milliseconds of work), the
- * rest with the answer: the first runs' orders go out while the process still steps the last. A
+ * rest with the answer: the first runs are booked while the process still steps the last (their
+ * orders wait for the rest of the process's wave, one desk turn: trading's wave-gather.ts). A
  * step answers through a callback (`ask`), not a promise per run. Fills and finished orders booked
  * back into runs leave as one `notes` message per process per turn of the event loop. When a
  * process is lost every run it held is told (`onLost`) and reopened by the runner from its last
