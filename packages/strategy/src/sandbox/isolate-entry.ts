@@ -95,6 +95,9 @@ const FORBIDDEN_GLOBALS = [
   'fetch',
   'XMLHttpRequest',
   'WebSocket',
+  // Sandbox processes run with --expose-gc (their host code collects after a large transfer), and
+  // V8's flags are the process's: every isolate in them got a global `gc`. Not a strategy's API.
+  'gc',
 ] as const;
 
 let current: Engine | undefined;
@@ -141,6 +144,15 @@ function deepFreeze(root: unknown, seen: Set<unknown>): void {
 }
 
 function forbidGlobal(g: Record<string, unknown>, name: string): void {
+  if (Object.getOwnPropertyDescriptor(g, name)?.configurable === false) {
+    // V8's own `gc` (--expose-gc) is a writable data property that cannot be redefined as a
+    // getter: it becomes a function that throws, and stays one.
+    const refuse = () => {
+      throw forbidden(name);
+    };
+    Object.defineProperty(g, name, { value: refuse, writable: false });
+    return;
+  }
   Object.defineProperty(g, name, {
     get() {
       throw forbidden(name);

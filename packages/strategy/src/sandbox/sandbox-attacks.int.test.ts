@@ -176,6 +176,17 @@ const ROWS: Row[] = [
     },
   },
   {
+    // Sandbox processes run with --expose-gc, and V8's flags are the process's: every isolate in
+    // them had a global `gc` (found by measuring research memory).
+    name: 'the process’s collector called from a strategy (backtest)',
+    async attack() {
+      const collect = await refusal(
+        processes.run(job('export default defineStrategy({ onCandle() { gc(); } });'), FREE, attacker()),
+      );
+      expect(collect.code).toBe('STRATEGY_FORBIDDEN_API');
+    },
+  },
+  {
     name: 'a thenable awaited at the top level (compile): the user’s error with a code, no strike',
     async attack() {
       const tenant = attacker();

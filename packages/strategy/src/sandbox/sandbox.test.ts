@@ -82,6 +82,8 @@ const ABUSE: Array<[name: string, code: string, expected: string]> = [
   ],
   ['timers', strategy('setTimeout(() => {}, 0);'), 'STRATEGY_FORBIDDEN_API'],
   ['fetch', strategy("fetch('http://example.com');"), 'STRATEGY_FORBIDDEN_API'],
+  // The process's --expose-gc reached every isolate in it.
+  ['gc', strategy('gc();'), 'STRATEGY_FORBIDDEN_API'],
   [
     'Atomics.wait',
     strategy('Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);'),
