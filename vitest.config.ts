@@ -5,8 +5,10 @@ import { defineConfig } from 'vitest/config';
  * Node flags of every test worker. isolated-vm (the strategy sandbox) requires
  * `--no-node-snapshot` on Node 20 and later: isolates built from a snapshot other than Node's
  * share V8's read-only heap with it and can abort the process (isolated-vm README; its issue #420).
+ * `--no-concurrent-sparkplug`: a background baseline compile can deadlock process.exit (nodejs/node
+ * issue 54918; bin/node-as-server says more).
  */
-const NODE_FLAGS = ['--no-node-snapshot'];
+const NODE_FLAGS = ['--no-node-snapshot', '--no-concurrent-sparkplug'];
 
 /**
  * Hooks of integration, deploy and end-to-end files start whole servers (a first start of an

@@ -11,6 +11,11 @@ import { seedEmbeddedDatabase } from './database-template.ts';
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const NODE = join(ROOT, 'node_modules/.bin/node');
 const BIN = join(ROOT, 'packages/server/src/bin.ts');
+/**
+ * Node's flags of a child run on bin.ts, as bin/node-as-server gives them: isolated-vm needs no
+ * snapshot, and a background baseline compile can deadlock process.exit (see the script).
+ */
+const NODE_FLAGS = ['--no-node-snapshot', '--no-concurrent-sparkplug'];
 /** The launcher operators use: the allocator and V8 flags of production (see the script). */
 const LAUNCHER = join(ROOT, 'bin/tickline');
 
@@ -59,7 +64,7 @@ function spawnTickline(
   options: SpawnOptions = {},
 ): ChildProcess {
   const [command, argv] =
-    options.launcher === 'bin' ? [LAUNCHER, [...args]] : [NODE, ['--no-node-snapshot', BIN, ...args]];
+    options.launcher === 'bin' ? [LAUNCHER, [...args]] : [NODE, [...NODE_FLAGS, BIN, ...args]];
   return spawn(command, argv, { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
@@ -83,7 +88,7 @@ export async function startTicklineServer(
 ): Promise<RunningServer> {
   await seedEmbeddedDatabase(env, ROOT, (dataDir) => [
     NODE,
-    ['--no-node-snapshot', BIN, 'migrate', 'up'],
+    [...NODE_FLAGS, BIN, 'migrate', 'up'],
     childEnv({ TICKLINE_DATA_DIR: dataDir, TICKLINE_LOG_LEVEL: 'warn' }),
   ]);
   const child = spawnTickline(['start'], env, options);

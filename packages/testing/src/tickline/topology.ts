@@ -99,6 +99,8 @@ const STREAM = 'CLUSTER';
  */
 export const TOPOLOGY_GAME_PARTITIONS = 4;
 const START_ATTEMPTS = 3;
+/** A stopped process still running this long after SIGTERM is killed (past its drain and stop). */
+const STOP_KILL_AFTER_MS = 60_000;
 const AUTH_SECRET = 'tickline-cluster-shared-secret-0123456789';
 /** Strategy code keys, the same on every process (PostgreSQL refuses the public `dev` key). */
 const CODE_KEYS = JSON.stringify({ cluster: Buffer.alloc(32, 17).toString('base64') });
@@ -134,7 +136,7 @@ function createNode(
   env: Record<string, string>,
   colour: string,
   extra: Record<string, string>,
-  layout: { zonesPerGame: number; keepLogs: boolean },
+  layout: { zonesPerGame: number; keepLogs: boolean; log?: (line: string) => void },
 ): TicklineNode {
   const dataDir = join(baseDir, `${role}-${index}`);
   mkdirSync(dataDir, { recursive: true });
@@ -165,7 +167,14 @@ function createNode(
       const server = node.server;
       if (!server) return;
       if (server.child.exitCode === null) server.child.kill('SIGTERM');
+      // As a supervisor does past its grace period: Node can deadlock inside process.exit after a
+      // clean stop (bin/node-as-server), and a run waiting on such a process never ended.
+      const kill = setTimeout(() => {
+        layout.log?.(`  ${node.name} did not exit ${STOP_KILL_AFTER_MS / 1000} s after SIGTERM: SIGKILL`);
+        server.child.kill('SIGKILL');
+      }, STOP_KILL_AFTER_MS);
       await server.exited;
+      clearTimeout(kill);
       node.server = undefined;
     },
     async start() {
@@ -268,6 +277,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     return createNode(role, index, await freePort(), baseDir, env, colour, extra, {
       zonesPerGame: options.zonesPerGame ?? 1,
       keepLogs: options.keepLogs ?? false,
+      log,
     });
   };
   try {
