@@ -45,7 +45,7 @@ describe('directory lease', () => {
   it('lease - an unanswered heartbeat carries a held lease on, but never revives a lapsed one', () => {
     const { clock, lease } = leaseAt();
     // Redis slow while the process runs: the lease goes on (play never waits on Redis).
-    lease.renew(500, HeartbeatOutcome.Unanswered);
+    lease.renew(300, HeartbeatOutcome.Unanswered);
     clock.now = 1_000;
     expect(lease.held()).toBe(true);
     // A stall past the lease: the first heartbeat after it times out. Its command may have run
@@ -56,6 +56,23 @@ describe('directory lease', () => {
     // One Redis answered renews it.
     lease.renew(3_250, HeartbeatOutcome.Answered);
     clock.now = 3_300;
+    expect(lease.held()).toBe(true);
+  });
+
+  it('lease - unanswered heartbeats in a row carry it at most half a lease past the last answered one', () => {
+    const { clock, lease } = leaseAt();
+    lease.renew(1_000, HeartbeatOutcome.Answered);
+    // Every heartbeat after it times out, each started while the lease held: the entry in Redis
+    // stays at 1,000, and a peer may take the zone when it is two leases old (2,500).
+    for (let at = 1_250; at <= 5_000; at += 250) lease.renew(at, HeartbeatOutcome.Unanswered);
+    // The one at 1,250 carried it (within half a lease of 1,000); those from 1,500 on did not.
+    clock.now = 1_250 + LEASE_MS - 1;
+    expect(lease.held()).toBe(true);
+    clock.now = 1_250 + LEASE_MS;
+    expect(lease.held()).toBe(false);
+    // An answer renews it again.
+    lease.renew(5_250, HeartbeatOutcome.Answered);
+    clock.now = 5_300;
     expect(lease.held()).toBe(true);
   });
 
