@@ -115,6 +115,44 @@ describe('live runs - stop-entry and force exit', () => {
   });
 });
 
+/** Buys 2 on its first candle and sells them on its third: a market exit working until the fourth. */
+const buysThenSells: StrategyDefinition = {
+  init: () => ({ n: 0 }),
+  onCandle(ctx) {
+    const st = ctx.state as { n: number };
+    st.n++;
+    if (st.n === 1) ctx.buy({ qty: 2, reason: 'entry' });
+    if (st.n === 3) ctx.sell({ qty: 2, reason: 'exit' });
+  },
+};
+
+describe("live runs - a force exit while the run's own exit is working", () => {
+  it('the working exit is cancelled and the force exit sells the position, not refused for funds it holds', async () => {
+    const { w, step, placed } = await started(buysThenSells);
+    await step(3);
+    expect(w.books.position(P, SYMBOL)!.quantity).toBe(2);
+    const own = placed().find((o) => o.side === 'sell')!;
+    expect(own).toMatchObject({ quantity: 2 });
+    // The run's sell holds its 2 units until the next bar fills it: the force exit comes now.
+    const exit = w.runner.forceExit('r', 'u1', undefined, 60_000);
+    await vi.waitFor(() => expect(placed().some((o) => o.origin?.kind === 'manual')).toBe(true), {
+      timeout: 20_000,
+    });
+    await step(1);
+    const answer = (await exit)!;
+    expect(answer.map((o) => [o.side, o.type, o.quantity])).toEqual([['sell', 'market', 2]]);
+    const events = (type: string, clientOrderId: string) =>
+      w.published.filter(
+        (e) => e.type === type && (e.data as OrderPlacedData).clientOrderId === clientOrderId,
+      );
+    expect(events('order.filled', answer[0]!.clientOrderId)).toHaveLength(1);
+    // The run's own sell ended cancelled, never filled: the position was sold once.
+    expect(events('order.cancelled', own.clientOrderId)).toHaveLength(1);
+    expect(events('order.filled', own.clientOrderId)).toHaveLength(0);
+    expect(w.books.position(P, SYMBOL)?.quantity ?? 0).toBeCloseTo(0, 9);
+  });
+});
+
 describe('live runs - a force exit while an entry is being placed', () => {
   it('the entry is cancelled once the venue has it, not refused as unknown and filled after the exit', async () => {
     const s = settings();

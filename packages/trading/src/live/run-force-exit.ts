@@ -31,10 +31,12 @@ export class ForceExits {
    * order fills at the next price; the journal then holds the fill): empty when the run holds no
    * position and has no entry working.
    *
-   * Its working entries go first, cancelled (and answered as such): the owner asked to be out, and
-   * an entry filling a moment after the answer — a market buy fills at the next bar — would put the
-   * run back in the position just closed. An entry that fills before its cancel lands is closed
-   * with the rest. (Freqtrade's force exit cancels an open entry order the same way.)
+   * Its working orders go first, cancelled: the owner asked to be out, and an entry filling a
+   * moment after the answer — a market buy fills at the next bar — would put the run back in the
+   * position just closed (answered as cancelled); the run's own working exits give way to the
+   * market close, which sells what they held: left working, they kept the position reserved and
+   * the close was refused ("0 free to sell"), or both sold it. An order that fills before its
+   * cancel lands is closed with the rest. (Freqtrade's force exit cancels open orders the same way.)
    */
   async exit(
     run: LiveRun,
@@ -45,9 +47,10 @@ export class ForceExits {
   ): Promise<Order[]> {
     const placed: Order[] = [];
     for (const [clientOrderId, order] of [...run.byClientId]) {
-      if ((symbol !== undefined && order.symbol !== symbol) || !isEntry(run, order)) continue;
+      if (symbol !== undefined && order.symbol !== symbol) continue;
+      const entry = isEntry(run, order);
       const cancelled = await this.#orders.cancel(run, clientOrderId, 'force exit');
-      if (cancelled?.status === 'cancelled') placed.push(cancelled);
+      if (entry && cancelled?.status === 'cancelled') placed.push(cancelled);
       // Filled meanwhile: the desk reports the fill before its answer, so its position is booked.
     }
     for (const order of exitOrders(run, symbol, () => --this.#ids)) {
