@@ -13,7 +13,7 @@ export { createSandboxExecutor } from './research/sandbox-executor.ts';
 export { runResearch } from './research/research-report.ts';
 export { EQUITY_POINTS } from './core/downsample.ts';
 export { isolateBundle, MARKET_INDICATOR_FILES } from './sandbox/isolate-bundle.ts';
-export { feedFromRows, randomWalkFeed } from './core/candles.test-support.ts';
+export { emptyColumns, feedFromRows, randomWalkFeed } from './core/candles.test-support.ts';
 export { migrateForStrategy } from './testing/strategy-migrations.ts';
 export { grademarkBars, runGrademarkSmaCross } from './examples/grademark-sma-cross.test-support.ts';
 export type { GrademarkRun } from './examples/grademark-sma-cross.test-support.ts';

@@ -1,17 +1,13 @@
 /** @module Test helpers: candle feeds from rows and deterministic random walks. */
 import type { Feed } from './types.ts';
 
-/** [open, high, low, close] rows (volume 1) of `intervalMs` bars from `startMs`. */
-export function feedFromRows(
-  symbol: string,
-  interval: string,
-  intervalMs: number,
-  startMs: number,
-  rows: readonly (readonly [number, number, number, number])[],
-): Feed {
-  const n = rows.length;
-  const col = (): Float64Array => new Float64Array(n);
-  const c = {
+/** The seven columns of `n` bars, zeroed; `shared`: in shared memory (see {@link randomWalkFeed}). */
+export function emptyColumns(n: number, shared = false): Feed['columns'] {
+  const col = (): Float64Array =>
+    shared
+      ? new Float64Array(new SharedArrayBuffer(n * Float64Array.BYTES_PER_ELEMENT))
+      : new Float64Array(n);
+  return {
     openTime: col(),
     closeTime: col(),
     open: col(),
@@ -20,6 +16,17 @@ export function feedFromRows(
     close: col(),
     volume: col(),
   };
+}
+
+/** [open, high, low, close] rows (volume 1) of `intervalMs` bars from `startMs`. */
+export function feedFromRows(
+  symbol: string,
+  interval: string,
+  intervalMs: number,
+  startMs: number,
+  rows: readonly (readonly [number, number, number, number])[],
+): Feed {
+  const c = emptyColumns(rows.length);
   rows.forEach(([o, h, l, cl], i) => {
     c.openTime[i] = startMs + i * intervalMs;
     c.closeTime[i] = startMs + (i + 1) * intervalMs;
@@ -55,17 +62,7 @@ export function randomWalkFeed(
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const col = (): Float64Array =>
-    shared ? new Float64Array(new SharedArrayBuffer(n * Float64Array.BYTES_PER_ELEMENT)) : new Float64Array(n);
-  const c = {
-    openTime: col(),
-    closeTime: col(),
-    open: col(),
-    high: col(),
-    low: col(),
-    close: col(),
-    volume: col(),
-  };
+  const c = emptyColumns(n, shared);
   let price = start;
   for (let i = 0; i < n; i++) {
     const open = price;

@@ -5,7 +5,7 @@
  * 1 s one — each order by order and fill by fill equal to the backtest on the run's feeds.
  */
 import type { EventEnvelope } from '@tickline/kernel';
-import { type Feed, randomWalkFeed } from '@tickline/strategy/internal';
+import { emptyColumns, type Feed, randomWalkFeed } from '@tickline/strategy/internal';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderFilledData, OrderPlacedData } from '../broker/events.ts';
 import { fillIntervals } from './fill-interval.ts';
@@ -30,16 +30,7 @@ const MINUTE = 60_000;
 function minutesOf(seconds: Feed): Feed {
   const s = seconds.columns;
   const n = Math.floor(s.closeTime.length / 60);
-  const col = () => new Float64Array(n);
-  const c = {
-    openTime: col(),
-    closeTime: col(),
-    open: col(),
-    high: col(),
-    low: col(),
-    close: col(),
-    volume: col(),
-  };
+  const c = emptyColumns(n);
   for (let m = 0; m < n; m++) {
     const from = m * 60;
     const to = from + 59;
