@@ -210,6 +210,30 @@ describe('ws - liveness and clean-up', () => {
     expect((await client.next('event')).id).toBe(event.id);
   });
 
+  it("memory - an open WebSocket keeps no read of its client's frames (ws's last mask); events still flow", async () => {
+    t = await startTestGateway();
+    // Every read the server's socket makes, watched through the ArrayBuffer each one comes in.
+    const reads: WeakRef<ArrayBuffer>[] = [];
+    t.app.server.prependListener('upgrade', (_request: unknown, socket: Socket) => {
+      socket.on('data', (chunk: Buffer) => reads.push(new WeakRef(chunk.buffer as ArrayBuffer)));
+    });
+    const client = await connect(t);
+    client.send({ type: 'subscribe', channels: ['market:X'] });
+    await client.next('subscribed');
+    expect(reads.length).toBeGreaterThan(0);
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    await until(
+      () => {
+        gc();
+        return reads.every((read) => read.deref() === undefined);
+      },
+      { timeoutMs: 10_000, what: "the reads of the client's frames collected" },
+    );
+    const event = publish(t, 'market:X', 1);
+    expect((await client.next('event')).id).toBe(event.id);
+  });
+
   it('clean-up - closing the client releases subscriptions and the connection', async () => {
     t = await startTestGateway();
     const clients = await Promise.all([connect(t, 'u1'), connect(t, 'u2')]);
