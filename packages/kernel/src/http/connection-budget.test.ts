@@ -20,4 +20,11 @@ describe('connection budget', () => {
     for (let i = 0; i < 5; i++) expect(budget.take(new EventEmitter())).toBe(true);
     expect([budget.spent, budget.open]).toEqual([false, 5]);
   });
+
+  it('budget - a connection held by its owner counts until let go, with no listener of the budget', () => {
+    const budget = new ConnectionBudget(1);
+    expect([budget.hold(), budget.hold(), budget.open]).toEqual([true, false, 1]);
+    budget.letGo();
+    expect([budget.spent, budget.open]).toEqual([false, 0]);
+  });
 });

@@ -188,7 +188,10 @@ describe('connection limits - the process budget', () => {
     game[0]!.emit('close');
     const served = await park(port, get('/healthz'), '127.0.0.4');
     await expect.poll(() => served.text(), { timeout: GENEROUS_MS }).toMatch(/^HTTP\/1\.1 200 /);
+    // HTTP connections give their slots back as they close (the cap's one 'close' listener).
     held.socket.destroy();
+    served.socket.destroy();
+    await expect.poll(() => budget.open, { timeout: GENEROUS_MS }).toBe(1);
   });
 });
 

@@ -188,7 +188,9 @@ export function guardConnections(server: Server, options: GuardConnectionsOption
   const refusals = options.metrics ? connectionMetrics(options.metrics, state) : undefined;
   const accept = server.listeners('connection') as Array<(socket: Socket) => void>;
   server.removeAllListeners('connection');
+  // The socket's one 'close' listener of ours, for the budget too (a third listener grows the array).
   function release(this: Socket & { [kAddress]: string }): void {
+    budget.letGo();
     state.open -= 1;
     const left = (byAddress.get(this[kAddress]) ?? 1) - 1;
     if (left > 0) byAddress.set(this[kAddress], left);
@@ -210,7 +212,7 @@ export function guardConnections(server: Server, options: GuardConnectionsOption
       return;
     }
     byAddress.set(key, held + 1);
-    budget.take(socket);
+    budget.hold();
     state.open += 1;
     (socket as Socket & { [kAddress]: string })[kAddress] = key;
     socket.on('close', release); // one function for every socket: `once` wraps one per socket
