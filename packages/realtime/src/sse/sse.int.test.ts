@@ -269,6 +269,7 @@ describe('sse - refusals and clean-up', () => {
     // Its end is logged as a request's (the app's response hooks never see it), without the query.
     await until(() => logged.some((line) => line.msg === 'request completed'), { what: 'the access log' });
     expect(logged.find((line) => line.msg === 'request completed')).toMatchObject({
+      reqId: expect.stringMatching(/^req-/),
       method: 'GET',
       url: '/api/v1/stream',
       statusCode: 200,

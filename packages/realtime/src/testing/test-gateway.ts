@@ -63,7 +63,8 @@ export async function startTestGateway(
     ...options.gateway,
   });
   const app = Fastify(options.logStream ? { logger: { stream: options.logStream } } : {});
-  await app.register(realtimeRoutes, { gateway });
+  // Fastify's default label for the request id (Tickline's app names it requestId).
+  await app.register(realtimeRoutes, { gateway, requestIdLogLabel: 'reqId' });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
