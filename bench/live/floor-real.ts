@@ -29,7 +29,9 @@ const heapMb = envInt('FLOOR_HEAP_MB', 256);
 const empty = process.env.FLOOR_STRATEGY === 'empty';
 const host = process.env.FLOOR_PLACE === 'host';
 const symbolCount = 20;
-const STEP_ROW = 9;
+/** Numbers per entry and per candle of a step message (step-rows.ts). */
+const STEP_REF = 3;
+const STEP_CANDLE = 7;
 
 const sourceFile = process.env.FLOOR_SOURCE;
 const source =
@@ -96,43 +98,36 @@ for (let m = 0; m < waves; m++) {
     thread0 = thread();
     whole0 = whole();
   }
-  // The message a live process gets: each account's runs together (the server orders them so).
-  const rows = new Float64Array(runs * STEP_ROW);
-  for (let r = 0; r < runs; r++) {
-    const c = feeds[symbolOf[r]!]!.columns;
-    rows.set(
-      [
-        handles[r] ?? 0,
-        0,
-        c.openTime[m]!,
-        c.closeTime[m]!,
-        c.open[m]!,
-        c.high[m]!,
-        c.low[m]!,
-        c.close[m]!,
-        c.volume[m]!,
-      ],
-      r * STEP_ROW,
+  // The message a live process gets: each account's runs together (the server orders them so),
+  // each symbol's candle once.
+  const candles = new Float64Array(symbolCount * STEP_CANDLE);
+  for (let k = 0; k < symbolCount; k++) {
+    const c = feeds[k]!.columns;
+    candles.set(
+      [c.openTime[m]!, c.closeTime[m]!, c.open[m]!, c.high[m]!, c.low[m]!, c.close[m]!, c.volume[m]!],
+      k * STEP_CANDLE,
     );
   }
+  const rows = new Float64Array(runs * STEP_REF);
+  for (let r = 0; r < runs; r++) rows.set([handles[r] ?? 0, 0, symbolOf[r]!], r * STEP_REF);
   const started = performance.now();
   if (host)
     for (let r = 0; r < runs; r++) {
-      const o = r * STEP_ROW;
+      const o = symbolOf[r]! * STEP_CANDLE;
       engines[r]!.advanceBar(
         0,
-        rows[o + 2]!,
-        rows[o + 3]!,
-        rows[o + 4]!,
-        rows[o + 5]!,
-        rows[o + 6]!,
-        rows[o + 7]!,
-        rows[o + 8]!,
+        candles[o]!,
+        candles[o + 1]!,
+        candles[o + 2]!,
+        candles[o + 3]!,
+        candles[o + 4]!,
+        candles[o + 5]!,
+        candles[o + 6]!,
       );
     }
   else {
     const result = tenants.step(
-      { rows },
+      { rows, candles },
       () => {},
       () => parts++,
     );

@@ -68,7 +68,7 @@ export interface RestoredBooks {
   orders: LiveReportOrder[];
 }
 
-/** Numbers per candle row the host sends: handle, feed, then the candle. */
+/** Numbers per row the host writes for a step: handle, feed, then the candle (step-rows.ts). */
 export const STEP_ROW = 9;
 /** Rows per call into a tenant's isolate (so a tenant with many runs still answers between slices). */
 export const STEP_SLICE = 16;

@@ -1,10 +1,11 @@
 import type ivm from 'isolated-vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
-import { type LiveReport, STEP_ROW } from './isolate-live.ts';
+import type { LiveReport } from './isolate-live.ts';
 import { applyNotes } from './live-notes.ts';
 import { LiveTenants } from './live-tenants.ts';
-import type { OpenRunPayload } from './live-wire.ts';
+import type { OpenRunPayload, StepPayload } from './live-wire.ts';
+import { stepMessage } from './step-rows.test-support.ts';
 
 /** Isolates made, in order: a tenant's clock of time spent inside it tells when it was entered. */
 const made = vi.hoisted(() => [] as ivm.Isolate[]);
@@ -43,13 +44,16 @@ function payload(runId: string): OpenRunPayload {
 }
 
 /** A step message for `handles` on candle `k`. */
-function rows(handles: readonly number[], k: number): Float64Array {
-  const out = new Float64Array(handles.length * STEP_ROW);
-  handles.forEach((h, i) =>
-    out.set([h, 0, k * 60_000, (k + 1) * 60_000, 100, 101, 99, 100, 10], i * STEP_ROW),
-  );
-  return out;
-}
+const message = (handles: readonly number[], k: number): StepPayload =>
+  stepMessage(handles, {
+    openTime: k * 60_000,
+    closeTime: (k + 1) * 60_000,
+    open: 100,
+    high: 101,
+    low: 99,
+    close: 100,
+    volume: 10,
+  });
 
 const logs = (reports: Array<[number, LiveReport]>) =>
   reports.map(([i, r]) => [i, r.ok ? r.logs.map((l) => l.text) : r.error.code]);
@@ -63,7 +67,7 @@ describe('live notes - fills and finished orders ride with the next step', () =>
   it("are booked in the run's next step, not in calls into the isolate of their own", async () => {
     const a = await live.open(payload('a'));
     const b = await live.open(payload('b'));
-    const first = live.step({ rows: rows([a.handle, b.handle], 0) }, () => {});
+    const first = live.step(message([a.handle, b.handle], 0), () => {});
     const placed = first.reports.map(([, r]) => (r.ok ? r.placed[0]!.id : -1));
     expect(placed.every((id) => id > 0)).toBe(true);
 
@@ -76,7 +80,7 @@ describe('live notes - fills and finished orders ride with the next step', () =>
     ]);
     expect(isolate.wallTime).toBe(inside);
 
-    const next = live.step({ rows: rows([a.handle, b.handle], 1) }, () => {});
+    const next = live.step(message([a.handle, b.handle], 1), () => {});
     // The notes booked before the runs' steps: `a` holds its fill, `b` still waits for its own.
     expect(isolate.wallTime).toBeGreaterThan(inside);
     expect(logs(next.reports)).toEqual([
@@ -87,7 +91,7 @@ describe('live notes - fills and finished orders ride with the next step', () =>
 
   it('are booked before a restore reads the books', async () => {
     const a = await live.open(payload('a'));
-    const first = live.step({ rows: rows([a.handle], 0) }, () => {});
+    const first = live.step(message([a.handle], 0), () => {});
     const id = first.reports[0]![1].ok
       ? (first.reports[0]![1] as { placed: Array<{ id: number }> }).placed[0]!.id
       : -1;
@@ -95,7 +99,7 @@ describe('live notes - fills and finished orders ride with the next step', () =>
     live.done('a', id);
     // A restore books more on top: the noted fill must already be there, once.
     live.restore('a', { fills: [['BTC-USDT', 'buy', 1, 100, 0.1, 60_000, 'more']], orders: [] });
-    const next = live.step({ rows: rows([a.handle], 1) }, () => {});
+    const next = live.step(message([a.handle], 1), () => {});
     expect(logs(next.reports)).toEqual([[0, ['qty=3 open=0']]]);
   });
 });

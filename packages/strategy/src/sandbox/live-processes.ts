@@ -315,8 +315,8 @@ export class LiveProcesses implements Service {
 
   /** Sends entries `picked` of `q` (all, when undefined) as one step message, and takes its answer's parts. */
   #send(slot: Slot, q: StepColumns<RemoteSession>, picked: readonly number[] | undefined): void {
-    const { rows, order: entries } = stepRows(q, picked);
-    const payload: StepPayload = { rows };
+    const { rows, candles, order: entries } = stepRows(q, picked);
+    const payload: StepPayload = { rows, candles };
     const first = q.sessions[entries[0]!]!;
     const generation = first.generation;
     const solo = entries.length === 1 ? { tenant: first.tenant } : {};

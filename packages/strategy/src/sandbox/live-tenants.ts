@@ -26,7 +26,6 @@ import {
   type LiveRunInput,
   type RecordedFill,
   type RestoredBooks,
-  STEP_ROW,
   STEP_SLICE,
 } from './isolate-live.ts';
 import { bookNotes, createTenant, fail, type Tenant, type TenantRun } from './live-tenant.ts';
@@ -45,6 +44,7 @@ import {
 } from './live-wire.ts';
 import { cpuPauseReason, CpuStrikes } from './cpu-strikes.ts';
 import { chargeTenant, MemoryWatch } from './tenant-memory.ts';
+import { STEP_REF } from './step-rows.ts';
 import { type SliceOwner, stepSlice, type StepWork } from './tenant-step.ts';
 import { runEquity, warmRun } from './tenant-warm.ts';
 
@@ -202,10 +202,10 @@ export class LiveTenants {
    * entries go ahead of the answer (`emit`) every few milliseconds of work; the answer is the rest.
    */
   step(payload: StepPayload, alive: () => void, emit?: (part: StepPart) => void): StepPart {
-    const rows = payload.rows;
-    const n = rows.length / STEP_ROW;
-    const work: StepWork = { rows, runs: new Array(n), cpuMs: new Float64Array(n), reports: [] };
-    for (let i = 0; i < n; i++) work.runs[i] = this.#byHandle.get(rows[i * STEP_ROW]!);
+    const { rows, candles } = payload;
+    const n = rows.length / STEP_REF;
+    const work: StepWork = { rows, candles, runs: new Array(n), cpuMs: new Float64Array(n), reports: [] };
+    for (let i = 0; i < n; i++) work.runs[i] = this.#byHandle.get(rows[i * STEP_REF]!);
     /** Entries before it were sent. */
     let sent = 0;
     let emitted = performance.now();

@@ -145,12 +145,14 @@ export interface OpenedRun extends OpenRunResult {
 }
 
 /**
- * A step of many runs on one candle close: STEP_ROW numbers per entry (isolate-live.ts) — the
- * run's handle, its feed, the candle. The server orders the entries by tenant, so each tenant's
- * runs are one call into its isolate, and the process decides them in this order.
+ * A step of many runs on one candle close (step-rows.ts): STEP_REF numbers per entry — the run's
+ * handle, its feed, the index of its candle in `candles` — and STEP_CANDLE numbers per distinct
+ * candle. The server orders the entries by tenant, so each tenant's runs are one call into its
+ * isolate, and the process decides them in this order.
  */
 export interface StepPayload {
   rows: Float64Array;
+  candles: Float64Array;
 }
 
 /**

@@ -4,10 +4,11 @@ import { threadCpuMicros } from '@tickline/sandbox';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import { CPU_STRIKES_TO_PAUSE, CPU_WINDOW_STEPS } from './cpu-strikes.ts';
-import { STEP_ROW, WARM_ROW } from './isolate-live.ts';
+import { WARM_ROW } from './isolate-live.ts';
 import type { LiveReport } from './isolate-live.ts';
 import { LiveTenants } from './live-tenants.ts';
-import type { OpenRunPayload } from './live-wire.ts';
+import type { OpenRunPayload, StepPayload } from './live-wire.ts';
+import { stepMessage } from './step-rows.test-support.ts';
 
 /**
  * isolated-vm's `cpuTime` as its published Linux builds read it: a steady clock while the thread
@@ -73,13 +74,18 @@ function payload(runId: string, tenant: string, code: string, limits = LIMITS): 
 }
 
 /** A step message for `handles` on candle `k` of a gentle walk. */
-function rows(handles: readonly number[], k: number): Float64Array {
-  const out = new Float64Array(handles.length * STEP_ROW);
+function message(handles: readonly number[], k: number): StepPayload {
   const close = 100 + 5 * Math.sin(k / 3);
-  handles.forEach((h, i) =>
-    out.set([h, 0, k * 60_000, (k + 1) * 60_000, close, close + 1, close - 1, close, 10], i * STEP_ROW),
-  );
-  return out;
+  const candle = {
+    openTime: k * 60_000,
+    closeTime: (k + 1) * 60_000,
+    open: close,
+    high: close + 1,
+    low: close - 1,
+    close,
+    volume: 10,
+  };
+  return stepMessage(handles, candle);
 }
 
 /** Failed entries of a step: their codes and messages. */
@@ -140,7 +146,7 @@ describe('live tenants - CPU judged by the thread that ran the step', () => {
     // Each call holds the isolate 120 ms longer than it runs, over a 50 ms budget.
     held.ms = 120;
     for (let k = 0; k < 3 * CPU_WINDOW_STEPS; k++) {
-      const part = live.step({ rows: rows([handle], k) }, () => {});
+      const part = live.step(message([handle], k), () => {});
       expect(failures(part.reports)).toEqual([]);
       expect(part.cpuMs[0]).toBeLessThan(LIMITS.cpuMsPerCandle);
     }
@@ -154,7 +160,7 @@ describe('live tenants - CPU judged by the thread that ran the step', () => {
     for (let k = 0; k < 4 * CPU_WINDOW_STEPS; k++) {
       // One candle in each window costs 80 ms, and one more right after a window's worth.
       cpu.stepUs = k % CPU_WINDOW_STEPS === 5 || k === 16 ? 80_000 : 300;
-      const part = live.step({ rows: rows([handle], k) }, () => {});
+      const part = live.step(message([handle], k), () => {});
       expect(failures(part.reports)).toEqual([]);
     }
     expect(live.runCount).toBe(1);
@@ -168,7 +174,7 @@ describe('live tenants - CPU judged by the thread that ran the step', () => {
     let stoppedAt = -1;
     for (let k = 0; k < CPU_WINDOW_STEPS && stoppedAt < 0; k++) {
       cpu.stepUs = over.includes(k) ? 61_000 + k * 1_000 : 300;
-      const failed = failures(live.step({ rows: rows([handle], k) }, () => {}).reports);
+      const failed = failures(live.step(message([handle], k), () => {}).reports);
       if (failed.length === 0) continue;
       stoppedAt = k;
       expect(failed).toEqual([
@@ -192,9 +198,9 @@ describe('live tenants - CPU judged by the thread that ran the step', () => {
     // runner, which knows the pause: a single overrun pauses it again.
     ({ handle } = await live.open({ ...payload('a\u00002', 'owner-a', TREND), cpuProbation: true }));
     cpu.stepUs = 300;
-    expect(failures(live.step({ rows: rows([handle], 20) }, () => {}).reports)).toEqual([]);
+    expect(failures(live.step(message([handle], 20), () => {}).reports)).toEqual([]);
     cpu.stepUs = 70_000;
-    expect(failures(live.step({ rows: rows([handle], 21) }, () => {}).reports)).toEqual([
+    expect(failures(live.step(message([handle], 21), () => {}).reports)).toEqual([
       {
         i: 0,
         code: 'STRATEGY_CPU_LIMIT',
@@ -211,15 +217,15 @@ describe('live tenants - CPU judged by the thread that ran the step', () => {
     const b = await live.open(payload('b', 'owner', NOTHING));
     const handles = [a.handle, b.handle];
     cpu.stepUs = 300;
-    live.step({ rows: rows(handles, 0) }, () => {});
+    live.step(message(handles, 0), () => {});
     // 150 ms for the call of both, over their 100 ms together: whose it was is not known.
     cpu.stepUs = 150_000;
-    const part = live.step({ rows: rows(handles, 1) }, () => {});
+    const part = live.step(message(handles, 1), () => {});
     expect(failures(part.reports)).toEqual([]);
     expect(part.cpuMs[0]! + part.cpuMs[1]!).toBeCloseTo(150, 5);
     // Measured one call each from now on: each read is its own call.
     cpu.stepUs = 300;
-    const apart = live.step({ rows: rows(handles, 2) }, () => {});
+    const apart = live.step(message(handles, 2), () => {});
     expect([...apart.cpuMs]).toEqual([0.3, 0.3]);
     expect(live.runCount).toBe(2);
   });
@@ -228,9 +234,9 @@ describe('live tenants - CPU judged by the thread that ran the step', () => {
     const live = make();
     const { handle } = await live.open(payload('loops', 'owner-l', LOOPS, RUNAWAY_LIMITS));
     for (let k = 0; k < 2; k++)
-      expect(failures(live.step({ rows: rows([handle], k) }, () => {}).reports)).toEqual([]);
+      expect(failures(live.step(message([handle], k), () => {}).reports)).toEqual([]);
     // The wall backstop of a 5 ms budget is one second: the loop is stopped there, at once.
-    expect(failures(live.step({ rows: rows([handle], 2) }, () => {}).reports)).toEqual([
+    expect(failures(live.step(message([handle], 2), () => {}).reports)).toEqual([
       {
         i: 0,
         code: 'STRATEGY_CPU_LIMIT',
@@ -249,8 +255,8 @@ describe('live tenants - CPU judged by the thread that ran the step', () => {
     const live = make(scriptedCpu().read);
     const { handle } = await live.open(payload('loops', 'owner-l', LOOPS));
     for (let k = 0; k < 2; k++)
-      expect(failures(live.step({ rows: rows([handle], k) }, () => {}).reports)).toEqual([]);
-    const part = live.step({ rows: rows([handle], 2) }, () => {});
+      expect(failures(live.step(message([handle], k), () => {}).reports)).toEqual([]);
+    const part = live.step(message([handle], 2), () => {});
     expect(failures(part.reports)).toEqual([
       {
         i: 0,
@@ -268,7 +274,7 @@ describe('live tenants - CPU judged by the thread that ran the step', () => {
   it('a warm-up call the wall backstop cut: refused as the machine’s doing when its thread got less CPU than the budget, as the strategy’s when not', async () => {
     // Four stored candles, one warm-up call (a 1 s wall): the loop starts on the third.
     const stored = new Float64Array(4 * WARM_ROW);
-    for (let k = 0; k < 4; k++) stored.set(rows([0], k).subarray(1), k * WARM_ROW);
+    for (let k = 0; k < 4; k++) stored.set([0, ...message([0], k).candles], k * WARM_ROW);
     const refusal = async (cpuMicros?: () => number, limits = LIMITS) => {
       const live = make(cpuMicros);
       await live.open(payload('loops', 'owner-l', LOOPS, limits));

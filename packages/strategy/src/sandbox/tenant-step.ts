@@ -11,13 +11,14 @@
  * stopped process), not run away — see {@link backstopVerdict}.
  *
  * What crosses per call is as little as a call can carry: the slice's rows through the tenant's
- * shared buffer (no copy, nothing allocated on either side), the fills and finished orders noted
+ * shared buffer (written from the message's rows and its candles, each once: step-rows.ts; nothing
+ * allocated on either side), the fills and finished orders noted
  * for its runs since its last call when there are any (JSON, booked before the rows), and back 0
  * or the reports. The runs' wall times are fetched only when the call went over its budget.
  */
 import type ivm from 'isolated-vm';
 import { TicklineError } from '@tickline/kernel';
-import { type LiveReport, STEP_ROW } from './isolate-live.ts';
+import type { LiveReport } from './isolate-live.ts';
 import { stepBudgetMs, type Tenant, type TenantRun } from './live-tenant.ts';
 import {
   type CallSpent,
@@ -30,11 +31,13 @@ import {
   unhandledRejection,
 } from './live-wire.ts';
 import { fromIsolate } from './sandbox.ts';
+import { expandRows } from './step-rows.ts';
 
 /** One step message being decided: its rows, their runs, and what the slices found. */
 export interface StepWork {
-  /** STEP_ROW numbers per entry (live-wire.ts StepPayload). */
+  /** STEP_REF numbers per entry, and the candles they index (live-wire.ts StepPayload). */
   rows: Float64Array;
+  candles: Float64Array;
   /** Entry i's run, as it was when the message arrived (undefined: not open here). */
   runs: Array<TenantRun | undefined>;
   /** CPU each entry used, ms. */
@@ -95,7 +98,7 @@ export function stepSlice(tenant: Tenant, work: StepWork, from: number, to: numb
     }
   }
   // Into the buffer the isolate reads (a slice is at most STEP_SLICE rows, as it holds).
-  tenant.rows.set(work.rows.subarray(from * STEP_ROW, to * STEP_ROW));
+  expandRows(work.rows, work.candles, from, to, tenant.rows);
   const api = tenant.api;
   const quick = <T>(ref: ivm.Reference, args: unknown[]) =>
     ref.applySync(undefined, args, { timeout: onGrid(MAX_WALL_MS), result: { copy: true } }) as T;
