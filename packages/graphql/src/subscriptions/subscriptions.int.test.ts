@@ -59,7 +59,12 @@ afterEach(async () => {
 });
 
 async function start(
-  options: { maxBufferedBytes?: number; budget?: { left: number }; replies?: WeakRef<object>[] } = {},
+  options: {
+    maxBufferedBytes?: number;
+    budget?: { left: number };
+    replies?: WeakRef<object>[];
+    reads?: WeakRef<ArrayBuffer>[];
+  } = {},
 ): Promise<World> {
   const hub = createHub();
   const gateway = createRealtimeGateway<StreamPrincipal>({
@@ -85,6 +90,9 @@ async function start(
     app.addHook('onRequest', async (request, reply) => {
       const head = (request.raw as unknown as Record<symbol, object>)[headOf(request.raw)!]!;
       replies.push(new WeakRef(reply), new WeakRef(request), new WeakRef(head));
+      // Every read of the client's frames, through the ArrayBuffer each comes in (ws's last mask).
+      const reads = options.reads ?? [];
+      request.raw.socket.on('data', (chunk: Buffer) => reads.push(new WeakRef(chunk.buffer as ArrayBuffer)));
     });
   const shares = new SharedExecutions();
   const budget = options.budget;
@@ -385,21 +393,23 @@ describe('graphql subscriptions - the protocol', () => {
     ]);
   });
 
-  it('memory - a subscribed connection keeps no reply, Fastify request or head of its upgrade; events still flow after a collection', async () => {
+  it('memory - a subscribed connection keeps no reply, Fastify request, head or client read of its upgrade; events still flow after a collection', async () => {
     const replies: WeakRef<object>[] = [];
-    const w = await start({ replies });
+    const reads: WeakRef<ArrayBuffer>[] = [];
+    const w = await start({ replies, reads });
     const client = clientOf(w, { authorization: 'Bearer u1' });
     const live = subscribe(client, TICKER);
     await subscribers(w, 'market:BTC-USD:ticker', 1);
     expect(replies).toHaveLength(3);
+    expect(reads.length).toBeGreaterThan(0);
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     await until(
       () => {
         gc();
-        return replies.every((ref) => ref.deref() === undefined);
+        return [...replies, ...reads].every((ref) => ref.deref() === undefined);
       },
-      { timeoutMs: 10_000, what: "the upgrade's reply, request and head collected" },
+      { timeoutMs: 10_000, what: "the upgrade's reply, request, head and the client's reads collected" },
     );
     for (const n of [1, 2]) w.hub.publish('market:BTC-USD:ticker', tickerEvent(n));
     await until(() => live.data.length === 2, { what: 'events after the collection' });

@@ -11,6 +11,7 @@ import type { Caller } from '@tickline/kernel';
 import {
   closeCodeFor,
   CloseCode,
+  dropFrameMask,
   RealtimeError,
   type ExternalConnection,
   type HubMessage,
@@ -52,9 +53,11 @@ export interface SessionHost extends OperationsHost {
 const kSession = Symbol('tickline.graphql.session');
 type TaggedSocket = WebSocket & { [kSession]: GraphqlWsSession };
 function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  dropFrameMask(this); // else the read of the last client message stays with the socket
   (this as TaggedSocket)[kSession].receive(data as Buffer, isBinary);
 }
 function onPong(this: WebSocket): void {
+  dropFrameMask(this);
   (this as TaggedSocket)[kSession].alive = true;
 }
 function onClose(this: WebSocket): void {

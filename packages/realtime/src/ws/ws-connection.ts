@@ -12,6 +12,7 @@ import { Connection, type CloseReason, type ConnectionHost } from '../connection
 import { Transport, type TransportCounters } from '../connection/counters.ts';
 import { RealtimeError } from '../errors.ts';
 import { encodeWsTextFrame } from '../hub/frames.ts';
+import { dropFrameMask } from './frame-mask.ts';
 import type { HubMessage } from '../hub/hub-message.ts';
 import type { ResumePlan } from '../hub/resume.ts';
 import { parseClientMessage, type ClientMessage } from '../protocol/client-messages.ts';
@@ -60,16 +61,6 @@ function onPong(this: WebSocket): void {
   connectionOf(this).alive = true;
 }
 
-/**
- * Lets go of the last client frame's mask, which `ws`'s Receiver keeps until the next frame: a
- * 4-byte view into the socket read that carried it, holding that read's whole buffer for the
- * connection's life (~0.2 KB per idle WebSocket, issue 50). The frame is done with it when the
- * event fires, and the next masked frame reads its own mask before its payload.
- */
-function dropFrameMask(ws: WebSocket): void {
-  const receiver = (ws as unknown as { _receiver?: { _mask?: Buffer | undefined } | null })._receiver;
-  if (receiver) receiver._mask = undefined;
-}
 function onClose(this: WebSocket): void {
   connectionOf(this).socketClosed();
 }
