@@ -56,7 +56,7 @@ export { createEventLogBridge, DEFAULT_INTEREST_GRACE_MS } from './bridge/event-
 export { channelKey, HASHED_CHANNEL_FAMILIES } from './channels/channel-key.ts';
 export { encodeBridgeRecord, decodeBridgeRecord } from './bridge/bridge-record.ts';
 export { CloseCode, closeCodeFor, shouldReconnect } from './protocol/close-codes.ts';
-export { dropFrameMask } from './ws/frame-mask.ts';
+export { dropFrameMask, compactListenerTable } from './ws/ws-footprint.ts';
 export {
   RealtimeErrorCodes,
   RealtimeError,

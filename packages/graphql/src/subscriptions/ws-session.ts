@@ -11,6 +11,7 @@ import type { Caller } from '@tickline/kernel';
 import {
   closeCodeFor,
   CloseCode,
+  compactListenerTable,
   dropFrameMask,
   RealtimeError,
   type ExternalConnection,
@@ -122,6 +123,7 @@ export class GraphqlWsSession {
     socket.on('pong', onPong);
     socket.on('close', onClose); // not `once`: its wrapper would be a closure per socket
     socket.on('error', ignoreError);
+    compactListenerTable(socket); // a hash table of listeners per socket otherwise (~0.3 KB)
   }
 
   get closed(): boolean {

@@ -12,7 +12,7 @@ import { Connection, type CloseReason, type ConnectionHost } from '../connection
 import { Transport, type TransportCounters } from '../connection/counters.ts';
 import { RealtimeError } from '../errors.ts';
 import { encodeWsTextFrame } from '../hub/frames.ts';
-import { dropFrameMask } from './frame-mask.ts';
+import { compactListenerTable, dropFrameMask } from './ws-footprint.ts';
 import type { HubMessage } from '../hub/hub-message.ts';
 import type { ResumePlan } from '../hub/resume.ts';
 import { parseClientMessage, type ClientMessage } from '../protocol/client-messages.ts';
@@ -99,6 +99,7 @@ export class WsConnection<P = unknown> extends Connection<P> {
     init.ws.on('pong', onPong);
     init.ws.on('close', onClose);
     init.ws.on('error', ignoreError);
+    compactListenerTable(init.ws);
     dropClearedTimer(init.socket);
   }
 
