@@ -5,14 +5,15 @@
  * the world, every player spawned at the arena's spawn), each sending an honest move 10 times a
  * second, for BENCH_TICKS ticks (400). Prints the RoomFrame messages' bytes per client per second
  * with the arena's positions stepped (as shipped), with the same game's positions unstepped
- * (every coordinate a 64-bit float, as before the steps), and the shipped frames with each entity
- * keyed by its id instead of its handle (frame v1, as before the handles). Messages as the session
- * layer sends them (room-frame-messages.ts). `node bench/game/arena-rules-bytes.ts`
+ * (every coordinate a 64-bit float, as before the steps), and the shipped frames with each
+ * entity's fields keyed by name instead of their index in the field table (frame v2, as before the
+ * indexes). Messages as the session layer sends them (room-frame-messages.ts).
+ * `node bench/game/arena-rules-bytes.ts`
  */
 import { RulesRoom, type AnyGameRules, type Fields } from '@tickline/game';
 import { ManualClock } from '@tickline/kernel';
 import { FLOAT32_OPTIONS, Packr } from 'msgpackr';
-import { decodeRoomFrame, encodeMessage, type RoomFrameMessage } from '@tickline/protocol';
+import { decodeRoomFrame, encodeMessage, readFieldValues, type FieldTable, type RoomFrameMessage } from '@tickline/protocol';
 import { roomFrameMessages } from '@tickline/game/internal';
 import { benchArena } from './arena-rules-game.ts';
 import { RULES, seededRandom, Walker } from './rules.ts';
@@ -34,41 +35,34 @@ function unstepped(game: AnyGameRules): AnyGameRules {
 const float32Packr = new Packr({ useRecords: false, moreTypes: false, useFloat32: FLOAT32_OPTIONS.ALWAYS });
 
 /**
- * A message's bytes had its frame keyed entities by id (v1: `e: { id: fields }`, `x: [id]`). Handles
- * are the room's, one table for every stream, so one handle → id map read from every frame's `n`
- * names them all.
+ * A message's bytes had its frame keyed fields by name (v2: `r: { name: value }`, `e: [handle,
+ * { name: value }, …]`, no table). The game's table is the same in every stream: `fields`.
  */
-function byIdBytes(message: RoomFrameMessage, names: Map<number, string>): number {
+function byNameBytes(message: RoomFrameMessage, fields: FieldTable): number {
   if (message.frame.length === 0) return encodeMessage(message).length;
-  const { n, e, x, ...rest } = decodeRoomFrame(message.frame);
-  for (const [id, handle] of Object.entries(n ?? {})) names.set(handle, id);
-  const v1: Record<string, unknown> = { ...rest, v: 1 };
-  if (e) {
-    const byId: Record<string, unknown> = {};
-    for (let i = 0; i < e.length; i += 2) byId[names.get(e[i] as number)!] = e[i + 1];
-    v1.e = byId;
-  }
-  if (x) v1.x = x.map((h) => names.get(h)!);
-  return encodeMessage({ ...message, frame: float32Packr.pack(v1) }).length;
+  const { f: _table, r, e, ...rest } = decodeRoomFrame(message.frame);
+  const v2: Record<string, unknown> = { ...rest, v: 2 };
+  if (r) v2.r = readFieldValues(fields.r, r);
+  if (e) v2.e = e.map((v, i) => (i % 2 === 0 ? v : readFieldValues(fields.e, v)));
+  return encodeMessage({ ...message, frame: float32Packr.pack(v2) }).length;
 }
 
-function bytesPerClientSecond(game: AnyGameRules): { perClientS: number; byIdPerClientS: number; rejected: number } {
+function bytesPerClientSecond(game: AnyGameRules): { perClientS: number; byNamePerClientS: number; rejected: number } {
   const clock = new ManualClock(1_000_000);
   const room = new RulesRoom({ game, roomId: 'bytes', clock, tickRateHz: RULES.tickRateHz });
   const ids = Array.from({ length: players }, (_, i) => `arena-${i}`);
   for (const id of ids) room.enqueue({ kind: 'join', playerId: id, seq: 0 });
   const joined = room.step();
-  const names = new Map<number, string>();
-  // The join step (not counted) announced every player's handle.
-  for (const frame of joined.viewFrames?.values() ?? [joined.frame])
-    if (frame) for (const [id, handle] of Object.entries(decodeRoomFrame(frame).n ?? {})) names.set(handle, id);
+  // The join step (not counted) announced the field table.
+  const first = [...(joined.viewFrames?.values() ?? [joined.frame])].find((f) => f !== undefined)!;
+  const fields = decodeRoomFrame(first).f!;
   const random = seededRandom(7);
   const walkers = ids.map((id) => {
     const at = room.state.entities.get(id) as { x: number; y: number };
     return { walker: new Walker(random, at.x, at.y), seq: 0, lastMoveTick: room.tick };
   });
   let bytes = 0;
-  let byId = 0;
+  let byName = 0;
   let rejected = 0;
   for (let t = 0; t < ticks; t++) {
     clock.advance(RULES.tickMs);
@@ -88,12 +82,12 @@ function bytesPerClientSecond(game: AnyGameRules): { perClientS: number; byIdPer
       const frame = result.viewFrames?.get(id) ?? result.frame;
       for (const message of roomFrameMessages(result.tick, acked.get(id) ?? -1, frame)) {
         bytes += encodeMessage(message).length;
-        byId += byIdBytes(message, names);
+        byName += byNameBytes(message, fields);
       }
     }
   }
   const perClientS = (total: number) => Math.round(total / players / ((ticks * RULES.tickMs) / 1000));
-  return { perClientS: perClientS(bytes), byIdPerClientS: perClientS(byId), rejected };
+  return { perClientS: perClientS(bytes), byNamePerClientS: perClientS(byName), rejected };
 }
 
 const stepped = bytesPerClientSecond(arena());
@@ -101,8 +95,8 @@ const before = bytesPerClientSecond(unstepped(arena()));
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 console.log(
   `players ${players}, ${ticks} ticks: B/s per client stepped ${stepped.perClientS}, unstepped ${before.perClientS} (${ratio(stepped.perClientS, before.perClientS)}); ` +
-    `entities by handle ${stepped.perClientS}, by id ${stepped.byIdPerClientS} (${ratio(stepped.perClientS, stepped.byIdPerClientS)}); rejected ${stepped.rejected} / ${before.rejected}`,
+    `fields by index ${stepped.perClientS}, by name ${stepped.byNamePerClientS} (${ratio(stepped.perClientS, stepped.byNamePerClientS)}); rejected ${stepped.rejected} / ${before.rejected}`,
 );
 console.log(
-  `RESULT ${JSON.stringify({ stepped_bytes_per_client_s: stepped.perClientS, unstepped_bytes_per_client_s: before.perClientS, by_id_bytes_per_client_s: stepped.byIdPerClientS })}`,
+  `RESULT ${JSON.stringify({ stepped_bytes_per_client_s: stepped.perClientS, unstepped_bytes_per_client_s: before.perClientS, by_name_bytes_per_client_s: stepped.byNamePerClientS })}`,
 );

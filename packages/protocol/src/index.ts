@@ -33,7 +33,10 @@ export { HandleView } from './game/handle-view.ts';
 export { readMoveInto } from './game/move-fast-path.ts';
 export {
   ROOM_FRAME_VERSION,
+  MAX_FRAME_FIELDS,
   RoomView,
+  fieldValues,
+  readFieldValues,
   encodeRoomFrame,
   decodeRoomFrame,
   encodeRoomCommand,
@@ -268,7 +271,7 @@ export type {
 } from './stream/stream-messages.ts';
 export type { DecodeMessageOptions } from './game/codec.ts';
 export type { MoveFields } from './game/move-fast-path.ts';
-export type { RoomChanges, RoomFrame } from './game/room-frame.ts';
+export type { FieldTable, FieldValues, RoomChanges, RoomFrame } from './game/room-frame.ts';
 export type { FieldKind, Layout } from './game/layouts.ts';
 export type { GameProtocolErrorCode, ProtocolErrorDescription } from './game/errors.ts';
 export type { GameSessionErrorCode } from './game/close-codes.ts';

@@ -3,9 +3,11 @@ import {
   decodeMessage,
   encodeMessage,
   encodeRoomFrame,
+  fieldValues,
   MessageType,
   ROOM_FRAME_VERSION,
   type ClientMessage,
+  type FieldTable,
   type ServerMessage,
 } from '@tickline/protocol';
 import { describe, expect, it, vi } from 'vitest';
@@ -35,11 +37,15 @@ const welcome: ServerMessage = {
   lastSeq: 0,
   resumed: false,
 };
+/** The counter game's field table: frames name fields by their index in it. */
+const counterFields: FieldTable = { r: ['total'], e: [] };
 const frame = (t: number, ack: number, r?: Record<string, unknown>, reset?: true): ServerMessage => ({
   type: MessageType.RoomFrame,
   tick: t,
   ack,
-  frame: r ? encodeRoomFrame({ v: ROOM_FRAME_VERSION, t, r, ...(reset && { reset, e: [] }) }) : new Uint8Array(0),
+  frame: r
+    ? encodeRoomFrame({ v: ROOM_FRAME_VERSION, t, r: fieldValues(counterFields.r, r), ...(reset && { reset, f: counterFields, e: [] }) })
+    : new Uint8Array(0),
 });
 
 describe('room client - prediction and reconciliation', () => {
@@ -75,18 +81,26 @@ describe('room client - prediction and reconciliation', () => {
     expect(client.pending).toEqual([]);
   });
 
-  it('entities arrive by handle and show by id; a resumed stream\'s reset brings handles of its own', async () => {
+  it('entities arrive by handle and show by id; a resumed stream\'s reset brings handles and a field table of its own', async () => {
     const wire = scripted();
     const client = new RoomClient({ url: 'ws://x', token: 't', join: { room: 'r1' }, connector: wire.connector });
     const connecting = client.connect();
     await Promise.resolve();
     wire.push(welcome);
     await connecting;
+    // Fields by index: `x` is field 0 of the first stream's table, field 1 of the resumed one's.
+    let table: FieldTable = { r: [], e: ['x'] };
     const entityFrame = (t: number, f: { reset?: true; n?: Record<string, number>; e?: unknown[]; x?: number[] }): ServerMessage => ({
       type: MessageType.RoomFrame,
       tick: t,
       ack: -1,
-      frame: encodeRoomFrame({ v: ROOM_FRAME_VERSION, t, ...(f.reset && { r: {} }), ...f } as never),
+      frame: encodeRoomFrame({
+        v: ROOM_FRAME_VERSION,
+        t,
+        ...f,
+        ...(f.reset && { f: table }),
+        ...(f.e && { e: f.e.map((v) => (typeof v === 'number' ? v : fieldValues(table.e, v as Record<string, unknown>)!)) }),
+      }),
     });
     wire.push(entityFrame(1, { reset: true, n: { ann: 0, bob: 1 }, e: [0, { x: 1 }, 1, { x: 2 }] }));
     wire.push(entityFrame(2, { e: [1, { x: 5 }] }));
@@ -95,6 +109,7 @@ describe('room client - prediction and reconciliation', () => {
     wire.push(entityFrame(3, { n: { cy: 1 }, e: [1, { x: 7 }], x: [1] }));
     expect(Object.fromEntries(client.view.entities)).toEqual({ ann: { x: 1 }, cy: { x: 7 } });
     wire.push({ ...welcome, tick: 9, resumed: true });
+    table = { r: [], e: ['hp', 'x'] };
     wire.push(entityFrame(9, { reset: true, n: { cy: 0, ann: 1 }, e: [0, { x: 8 }, 1, { x: 1 }] }));
     wire.push(entityFrame(10, { e: [1, { x: 2 }] }));
     expect(Object.fromEntries(client.view.entities)).toEqual({ cy: { x: 8 }, ann: { x: 2 } });

@@ -5,7 +5,14 @@
  * frame message shared by the players who see the same (the mover still gets its own ack).
  */
 import { createMetricsRegistry, type EventEnvelope } from '@tickline/kernel';
-import { decodeRoomFrame, encodeRoomCommand, GameCloseCode, MessageType, type RoomFrame } from '@tickline/protocol';
+import {
+  decodeRoomFrame,
+  encodeRoomCommand,
+  GameCloseCode,
+  MessageType,
+  readFieldValues,
+  type RoomFrame,
+} from '@tickline/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJoinTokens } from '../coordinator/join-token.ts';
 import { builtInGames } from '../games/load-games.ts';
@@ -25,10 +32,13 @@ const ws = new WsTransport({ acceptor: sessions, closeGraceMs: 200 });
 let url: string;
 const clients: TestGameClient[] = [];
 
-/** The fields a frame carries for the entity of `handle` (frames name entities by handle, `e` in pairs). */
-function updateOf(frame: RoomFrame, handle: number): Record<string, unknown> | undefined {
+/**
+ * The fields a frame carries for the entity of `handle`, by name (frames name entities by handle,
+ * `e` in pairs, and fields by their index in `names`, the reset frame's table).
+ */
+function updateOf(frame: RoomFrame, handle: number, names: string[]): Record<string, unknown> | undefined {
   const e = frame.e ?? [];
-  for (let i = 0; i < e.length; i += 2) if (e[i] === handle) return e[i + 1] as Record<string, unknown>;
+  for (let i = 0; i < e.length; i += 2) if (e[i] === handle) return readFieldValues(names, e[i + 1]);
   return undefined;
 }
 
@@ -98,16 +108,17 @@ describe('room sessions - joins, refusals and resume over WebSocket', () => {
     const full = decodeRoomFrame(first.frame);
     // Ann's handle is the room's: every player's stream names her by it.
     const annHandle = full.n!['ann-s']!;
-    const spawn = updateOf(full, annHandle) as { x: number; y: number };
+    const names = full.f!.e;
+    const spawn = updateOf(full, annHandle, names) as { x: number; y: number };
     const to = { x: spawn.x + 0.25, y: spawn.y };
     ann!.send({ type: MessageType.RoomCommand, seq: 1, command: encodeRoomCommand({ type: 'move', tick: welcome.tick, ...to }) });
     const acked = await ann!.next(MessageType.RoomFrame, (m) => m.ack === 1, WAIT_MS);
     const moved = (m: { frame: Uint8Array }) =>
-      m.frame.length > 0 && (updateOf(decodeRoomFrame(m.frame), annHandle) as { x?: number } | undefined)?.x === to.x;
+      m.frame.length > 0 && (updateOf(decodeRoomFrame(m.frame), annHandle, names) as { x?: number } | undefined)?.x === to.x;
     const [b, c] = await Promise.all([bob!, cy!].map((client) => client.next(MessageType.RoomFrame, moved, WAIT_MS)));
     expect(b).toMatchObject({ tick: acked.tick, ack: -1 });
     expect(c).toEqual(b);
     // A delta carries the changed fields only.
-    expect(updateOf(decodeRoomFrame(acked.frame), annHandle)).toEqual({ x: to.x });
+    expect(updateOf(decodeRoomFrame(acked.frame), annHandle, names)).toEqual({ x: to.x });
   });
 });

@@ -3,6 +3,7 @@
  * are trusted code, but a mistake in one must stop the start with an error naming the file, not
  * surface as a crash in a room later.
  */
+import { MAX_FRAME_FIELDS } from '@tickline/protocol';
 import { stepProblem, type FieldType, type Fields } from './fields.ts';
 import { GameRulesError } from './rules-error.ts';
 import type { AnyGameRules } from './types.ts';
@@ -11,7 +12,7 @@ const NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const REASON = /^[A-Z][A-Z0-9_]{2,63}$/;
 const HANDLERS = ['init', 'join', 'leave', 'command'] as const;
 const OPTIONAL_HANDLERS = ['tick', 'migrate'] as const;
-/** Field names travel in every delta frame: keep them short and plain. */
+/** Field names travel in every reset frame's field table: keep them short and plain. */
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,31}$/;
 /** A list field is re-sent whole when it changes: bound it. */
 const MAX_INTS_LENGTH = 4096;
@@ -100,6 +101,12 @@ export function gameProblem(game: unknown): string | undefined {
   const stateProblem =
     fieldsProblem('state.room', g.state.room) ?? fieldsProblem('state.entity', g.state.entity);
   if (stateProblem !== undefined) return stateProblem;
+  for (const where of ['room', 'entity'] as const) {
+    const sent = Object.values(g.state[where] as Fields).filter((f) => f.visibility !== 'server').length;
+    // A frame names a record's fields by a mask of their indexes, a 53-bit safe integer.
+    if (sent > MAX_FRAME_FIELDS)
+      return `state.${where} declares ${sent} fields frames carry; at most ${MAX_FRAME_FIELDS} (make some serverOnly)`;
+  }
   if (typeof g.commands !== 'object' || g.commands === null || Object.keys(g.commands).length === 0)
     return 'commands must declare at least one command';
   for (const [type, payload] of Object.entries(g.commands)) {

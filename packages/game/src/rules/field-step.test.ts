@@ -44,10 +44,10 @@ describe('rules - a float field sent at its step', () => {
   it('frames carry the value rounded to the step, 4 bytes smaller; the room keeps it whole', () => {
     const x = 523.7234987;
     const stepped = frameAfterMove(1 / 64, x);
-    expect(stepped.frame.e).toEqual([0, { x: 523.71875 }]); // ann, by its handle
+    expect(stepped.frame.e).toEqual([0, [1, 523.71875]]); // ann by its handle, x by its index (mask 1)
     expect(stepped.room.state.entities.get('ann')!.x).toBe(x);
     const whole = frameAfterMove(undefined, x);
-    expect(whole.frame.e).toEqual([0, { x }]);
+    expect(whole.frame.e).toEqual([0, [1, x]]);
     expect(whole.bytes.length - stepped.bytes.length).toBe(4);
     // Any MessagePack reader reads the same frame as the protocol's own encoding of it.
     expect(decodeRoomFrame(encodeRoomFrame(stepped.frame))).toEqual(stepped.frame);
@@ -60,7 +60,7 @@ describe('rules - a float field sent at its step', () => {
     room.enqueue({ kind: 'command', playerId: 'ann', seq: 1, command: { type: 'go', x: 0.1 } });
     expect(room.step().frame).toBeUndefined();
     room.enqueue({ kind: 'command', playerId: 'ann', seq: 2, command: { type: 'go', x: 0.2 } });
-    expect(decodeRoomFrame(room.step().frame!).e).toEqual([0, { x: 0.25 }]);
+    expect(decodeRoomFrame(room.step().frame!).e).toEqual([0, [1, 0.25]]);
   });
 
   it('a step not a power of two, too fine for the bounds, or on a command is refused at load', () => {

@@ -1,16 +1,17 @@
 /**
  * @module The generic delta frame of a rules room: field-level changes since the previous frame,
  * MessagePack-encoded once per tick and sent to every player of the room (games without space see
- * the whole room). A frame is `{ v, t, reset?, r?, n?, e?, x? }`: the room fields that changed,
+ * the whole room). A frame is `{ v, t, reset?, f?, r?, n?, e?, x? }`: the room fields that changed,
  * the entities new to the stream with their handles, per entity handle the fields that changed
- * (every field for an entity new to the view), and the handles of the entities gone. The frame
- * and `RoomView`, the reader a client keeps, live in the protocol.
+ * (every field for an entity new to the view), and the handles of the entities gone; fields named
+ * by their index in the game's field table (`f`, in every reset frame). The frame and `RoomView`,
+ * the reader a client keeps, live in the protocol.
  *
  * Handles are the room's ({@link EntityHandles}), the same in every player's stream, so a player
  * moved between its own tracker and the shared one (room-visibility's see-everything group) needs
  * no renaming; each stream announces a handle the first time it carries the entity.
  */
-import { ROOM_FRAME_VERSION, type RoomFrame } from '@tickline/protocol';
+import { fieldValues, ROOM_FRAME_VERSION, type FieldTable, type FieldValues, type RoomFrame } from '@tickline/protocol';
 import { copyValues, sameValue } from './fields.ts';
 
 // The frame, its codec and the client's reader are the protocol's (the SDK applies them too).
@@ -19,6 +20,7 @@ export {
   RoomView,
   encodeRoomFrame,
   decodeRoomFrame,
+  type FieldTable,
   type RoomFrame,
 } from '@tickline/protocol';
 
@@ -84,13 +86,18 @@ export class EntityHandles {
 
 /** Tracks what the room's players were last sent, and computes the next frame from it. */
 export class RoomDeltaTracker {
+  readonly #fields: FieldTable;
   readonly #handles: EntityHandles;
   #room: Values = {};
   #entities = new Map<string, SentEntity>();
   #reset = true;
 
-  /** @param handles the room's table, shared by all its trackers (a tracker alone: its own). */
-  constructor(handles: EntityHandles = new EntityHandles()) {
+  /**
+   * @param fields the game's field table (room-visibility.ts): the names frames carry, by index
+   * @param handles the room's table, shared by all its trackers (a tracker alone: its own)
+   */
+  constructor(fields: FieldTable, handles: EntityHandles = new EntityHandles()) {
+    this.#fields = fields;
     this.#handles = handles;
   }
 
@@ -101,7 +108,7 @@ export class RoomDeltaTracker {
 
   /** A tracker that has sent what this one has (its next frame continues from there). */
   clone(): RoomDeltaTracker {
-    const copy = new RoomDeltaTracker(this.#handles);
+    const copy = new RoomDeltaTracker(this.#fields, this.#handles);
     copy.#reset = this.#reset;
     copy.#room = copyValues(this.#room);
     for (const [id, e] of this.#entities)
@@ -115,41 +122,34 @@ export class RoomDeltaTracker {
       this.#reset = false;
       this.#room = copyValues(state.room);
       this.#entities = new Map();
-      const frame = fullFrame(state, tick, this.#handles);
-      const e = frame.e!;
-      // The frame's copies are what was sent (its `e` is handle, fields, handle, fields…, in state order).
-      let i = 0;
-      for (const [id, v] of state.entities) {
-        this.#entities.set(id, { source: v, sent: copyValues(e[i + 1] as Values), handle: e[i] as number });
-        i += 2;
-      }
+      const frame = fullFrame(state, tick, this.#handles, this.#fields);
+      // Its handles are the ones the frame announced (the room's table gives an id the same one).
+      for (const [id, v] of state.entities)
+        this.#entities.set(id, { source: v, sent: copyValues(v), handle: this.#handles.of(id) });
       return frame;
     }
     const frame: RoomFrame = { v: ROOM_FRAME_VERSION, t: tick };
     let changed = false;
-    const r = diff(this.#room, state.room);
+    const r = diff(this.#fields.r, this.#room, state.room);
     if (r) {
       frame.r = r;
-      Object.assign(this.#room, r);
       changed = true;
     }
     const known = this.#entities;
     for (const [id, values] of state.entities) {
       const before = known.get(id);
       if (before === undefined) {
-        const all = copyValues(values);
         const handle = this.#handles.of(id);
-        known.set(id, { source: values, sent: all, handle });
+        known.set(id, { source: values, sent: copyValues(values), handle });
         (frame.n ??= {})[id] = handle;
-        (frame.e ??= []).push(handle, all);
+        (frame.e ??= []).push(handle, fieldValues(this.#fields.e, values) ?? [0]);
         changed = true;
         continue;
       }
       if (before.source === values) continue;
       before.source = values;
-      const d = diff(before.sent, values);
+      const d = diff(this.#fields.e, before.sent, values);
       if (!d) continue;
-      Object.assign(before.sent, d);
       (frame.e ??= []).push(before.handle, d);
       changed = true;
     }
@@ -165,14 +165,23 @@ export class RoomDeltaTracker {
   }
 }
 
-/** The fields of `after` that differ from `before`, or undefined. */
-function diff(before: Values, after: Values): Values | undefined {
-  let out: Values | undefined;
-  for (const k of Object.keys(after)) {
+/**
+ * The fields of `after` (those of the table `names`) that differ from `sent`, as the frame's
+ * `[mask, ...values]`, or undefined; `sent` takes them (it is then what was sent).
+ */
+function diff(names: readonly string[], sent: Values, after: Values): FieldValues | undefined {
+  let out: FieldValues | undefined;
+  let mask = 0;
+  for (let i = 0; i < names.length; i++) {
+    const k = names[i]!;
     const v = after[k];
-    if (sameValue(before[k], v)) continue;
-    (out ??= {})[k] = Array.isArray(v) ? v.slice() : v;
+    if (v === undefined || sameValue(sent[k], v)) continue;
+    const copy = Array.isArray(v) ? v.slice() : v;
+    sent[k] = copy;
+    mask += 2 ** i;
+    (out ??= [0]).push(copy);
   }
+  if (out) out[0] = mask;
   return out;
 }
 
@@ -203,17 +212,20 @@ export function visibleState(
 }
 
 /**
- * A frame with the whole state and the reset flag (a player that joins or resumes gets one): every
- * entity announced with its handle in `handles`, the room's table, so the deltas that follow (the
- * room's shared tracker's) name them alike.
+ * A frame with the whole state and the reset flag (a player that joins or resumes gets one): the
+ * field table `fields`, and every entity announced with its handle in `handles`, the room's table,
+ * so the deltas that follow (the room's shared tracker's) name them alike.
  */
-export function fullFrame(state: StateLike, tick: number, handles: EntityHandles): RoomFrame {
+export function fullFrame(state: StateLike, tick: number, handles: EntityHandles, fields: FieldTable): RoomFrame {
   const n: Record<string, number> = {};
-  const e: (number | Values)[] = [];
+  const e: (number | FieldValues)[] = [];
   for (const [id, v] of state.entities) {
     const handle = handles.of(id);
     n[id] = handle;
-    e.push(handle, copyValues(v));
+    e.push(handle, fieldValues(fields.e, v) ?? [0]);
   }
-  return { v: ROOM_FRAME_VERSION, t: tick, reset: true, r: copyValues(state.room), n, e };
+  const frame: RoomFrame = { v: ROOM_FRAME_VERSION, t: tick, reset: true, f: fields, n, e };
+  const r = fieldValues(fields.r, state.room);
+  if (r) frame.r = r;
+  return frame;
 }

@@ -79,12 +79,15 @@ describe('rules room - what each player is sent', () => {
   it('a change to a hidden field sends nothing; a visible change goes to everyone who sees it', () => {
     const { room, first } = playing();
     const viewOfB = new RoomView();
-    viewOfB.apply(decodeRoomFrame(first.viewFrames!.get('b')!));
+    const reset = decodeRoomFrame(first.viewFrames!.get('b')!);
+    // The field table names no server-only field: neither its value nor its name is sent.
+    expect(reset.f).toEqual({ r: ['solved', 'elapsedMs'], e: ['hand', 'score'] });
+    viewOfB.apply(reset);
     const quiet = room.step();
-    // Only the tick's timer moved (a visible room field): the secret never shows.
+    // Only the tick's timer moved (a visible room field, index 1): the secret never shows.
     for (const bytes of quiet.viewFrames!.values()) {
       const frame = decodeRoomFrame(bytes);
-      expect(frame.r).toEqual({ elapsedMs: 500 });
+      expect(frame.r).toEqual([0b10, 500]);
       expect(frame.e).toBeUndefined();
     }
     room.enqueue({
@@ -124,5 +127,15 @@ describe('rules API - visibility and tick rate checked at load', () => {
     expect(gameProblem({ ...base, tickRateHz: 500 })).toBe(
       'tickRateHz must be an integer in 1…120 when given',
     );
+  });
+
+  it('refuses more fields than a frame\'s mask can name; server-only ones do not count', () => {
+    const many = (n: number, make = () => field.int(0, 1)) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${i}`, make()]));
+    expect(gameProblem({ ...base, state: { ...base.state, entity: many(54) } })).toBe(
+      'state.entity declares 54 fields frames carry; at most 53 (make some serverOnly)',
+    );
+    const hidden = { ...many(53), ...Object.fromEntries([['deck', field.serverOnly(field.int(0, 1))]]) };
+    expect(gameProblem({ ...base, state: { ...base.state, entity: hidden } })).toBeUndefined();
   });
 });

@@ -7,7 +7,7 @@
  */
 import { FLOAT32_OPTIONS, Packr } from 'msgpackr';
 import type { Fields } from './fields.ts';
-import { encodeRoomFrame, visibleState, type RoomFrame } from './room-delta.ts';
+import { encodeRoomFrame, visibleState, type FieldTable, type RoomFrame } from './room-delta.ts';
 import { spatialViews } from './spatial-grid.ts';
 import type { AnyGameRules } from './types.ts';
 
@@ -38,6 +38,14 @@ export interface RoomVisibility {
   views(state: StateLike): (playerId: string) => StateLike;
   /** A frame's bytes: MessagePack, its floats in 32 bits when every float it can carry is stepped (exact then). */
   encode(frame: RoomFrame): Uint8Array;
+  /** The fields frames may carry, in declaration order: their indexes are their names on the wire. */
+  readonly fields: FieldTable;
+}
+
+/** A game's field table: its state fields less the `server` ones (no frame carries them, so no index either). */
+export function frameFields(game: AnyGameRules): FieldTable {
+  const sent = (fields: Fields) => Object.keys(fields).filter((name) => fields[name]!.visibility !== 'server');
+  return { r: sent(game.state.room), e: sent(game.state.entity) };
 }
 
 const named = (fields: Fields, visibility: string): string[] =>
@@ -124,5 +132,6 @@ export function roomVisibility(game: AnyGameRules): RoomVisibility {
     of,
     views,
     encode: allFloatsStepped(game.state.room) && allFloatsStepped(game.state.entity) ? encodeFloat32 : encodeRoomFrame,
+    fields: frameFields(game),
   };
 }

@@ -1,7 +1,7 @@
 import { ManualClock, threadCpuMicros } from '@tickline/kernel';
 import { describe, expect, it, vi } from 'vitest';
 import { checkGame } from './check-game.ts';
-import { decodeRoomFrame, RoomView } from './room-delta.ts';
+import { decodeRoomFrame, ROOM_FRAME_VERSION, RoomView } from './room-delta.ts';
 import { RoomClosed } from './room-events.ts';
 import { isGameRulesError } from './rules-error.ts';
 import { counterGame, recordingLogger } from './rules-fixture.ts';
@@ -31,7 +31,8 @@ describe('rules room - commands', () => {
       ['game.counter.counted', 'a', { by: 3 }, 'room/r1'],
     ]);
     // Entity `a` by its handle, announced in the frame of its join.
-    expect(decodeRoomFrame(out.frame!)).toEqual({ v: 2, t: 2, r: { total: 3 }, e: [0, { adds: 1 }] });
+    // Fields by index in the game's table (total, adds: both index 0): a mask, then the values.
+    expect(decodeRoomFrame(out.frame!)).toEqual({ v: ROOM_FRAME_VERSION, t: 2, r: [1, 3], e: [0, [1, 1]] });
   });
 
   it('a rejection keeps the state and drops the events, with the game reason', () => {
@@ -195,7 +196,7 @@ describe('rules room - frames and snapshots', () => {
     expect(copy.tick).toBe(2);
     const out = stepWith(copy, cmd('a', 2, { type: 'add', by: 1 }), cmd('a', 3, { type: 'add', by: 1 }));
     expect(out.rejections).toMatchObject([{ reason: 'GAME_STALE_SEQ' }]);
-    expect(decodeRoomFrame(out.frame!)).toMatchObject({ reset: true, r: { total: 6 } });
+    expect(decodeRoomFrame(out.frame!)).toMatchObject({ reset: true, f: { r: ['total'], e: ['adds'] }, r: [1, 6] });
     expect(out.events[0]!.seq).toBe(2);
   });
 
@@ -205,10 +206,10 @@ describe('rules room - frames and snapshots', () => {
     const quiet = [stepWith(r), stepWith(r, cmd('a', 2, { type: 'add', by: 0 })), stepWith(r)];
     expect(quiet.map((s) => s.frame)).toEqual([undefined, undefined, undefined]);
     const left = stepWith(r, { kind: 'leave', playerId: 'b', seq: 1 });
-    expect(decodeRoomFrame(left.frame!)).toEqual({ v: 2, t: 5, x: [1] });
+    expect(decodeRoomFrame(left.frame!)).toEqual({ v: ROOM_FRAME_VERSION, t: 5, x: [1] });
     expect(stepWith(r).frame).toBeUndefined();
     const copy = RulesRoom.restore(r.snapshot(), { game: counterGame(), roomId: 'r1' });
-    expect(decodeRoomFrame(copy.step().frame!)).toMatchObject({ reset: true, n: { a: 0 }, e: [0, { adds: 0 }] });
+    expect(decodeRoomFrame(copy.step().frame!)).toMatchObject({ reset: true, n: { a: 0 }, e: [0, [1, 0]] });
     expect(copy.step().frame).toBeUndefined();
   });
 

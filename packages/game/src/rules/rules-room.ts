@@ -58,7 +58,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   readonly #visibility: RoomVisibility;
   /** The entities' handles in frames, one table for every player's stream (room-delta.ts). */
   readonly #handles = new EntityHandles();
-  readonly #tracker = new RoomDeltaTracker(this.#handles);
+  readonly #tracker: RoomDeltaTracker;
   /** What each player was last sent, when they see different things (a new tracker starts with a reset frame). */
   readonly #views = new Map<string, RoomDeltaTracker>();
   /**
@@ -103,6 +103,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     this.#random = new SeededRandom(options.seed ?? 1);
     this.#tickMs = 1000 / (options.tickRateHz ?? options.game.tickRateHz ?? DEFAULT_ROOM_TICK_RATE_HZ);
     this.#visibility = roomVisibility(options.game);
+    this.#tracker = new RoomDeltaTracker(this.#visibility.fields, this.#handles);
     this.#events = createEventSource({
       source: `room/${options.roomId}`,
       clock: this.#clock,
@@ -183,8 +184,8 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   fullFrame(playerId?: string): Uint8Array {
     const visibility = this.#visibility;
     if (!visibility.perPlayer || playerId === undefined)
-      return visibility.encode(fullFrame(visibility.shared(this.#state), this.#tick, this.#handles));
-    const tracker = new RoomDeltaTracker(this.#handles);
+      return visibility.encode(fullFrame(visibility.shared(this.#state), this.#tick, this.#handles, visibility.fields));
+    const tracker = new RoomDeltaTracker(this.#visibility.fields, this.#handles);
     this.#views.set(playerId, tracker);
     this.#seeAll.delete(playerId);
     return visibility.encode(tracker.delta(visibility.of(this.#state, playerId), this.#tick)!);
@@ -277,7 +278,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     for (const id of this.#players) {
       if (this.#seeAll.has(id)) continue;
       let tracker = this.#views.get(id);
-      if (tracker === undefined) this.#views.set(id, (tracker = new RoomDeltaTracker(this.#handles)));
+      if (tracker === undefined) this.#views.set(id, (tracker = new RoomDeltaTracker(this.#visibility.fields, this.#handles)));
       const frame = tracker.delta((viewOf ??= visibility.views(this.#state))(id), tick);
       if (frame) frames.set(id, visibility.encode(frame));
       // Joining the group: it now has what the group has (the whole room, as of this tick).
