@@ -57,6 +57,7 @@ export { channelKey, HASHED_CHANNEL_FAMILIES } from './channels/channel-key.ts';
 export { encodeBridgeRecord, decodeBridgeRecord } from './bridge/bridge-record.ts';
 export { CloseCode, closeCodeFor, shouldReconnect } from './protocol/close-codes.ts';
 export { dropFrameMask, compactListenerTable } from './ws/ws-footprint.ts';
+export { SmallSet } from './connection/small-set.ts';
 export {
   RealtimeErrorCodes,
   RealtimeError,

@@ -83,13 +83,13 @@ async function start(
   });
   const app = Fastify();
   const replies = options.replies;
-  // The upgrade's reply, its Fastify request and the head `@fastify/websocket` put on the raw request.
+  // The upgrade's reply, its Fastify and Node requests and the head `@fastify/websocket` put on the latter.
   const headOf = (raw: object) =>
     Object.getOwnPropertySymbols(raw).find((symbol) => symbol.description === 'ws-head');
   if (replies)
     app.addHook('onRequest', async (request, reply) => {
       const head = (request.raw as unknown as Record<symbol, object>)[headOf(request.raw)!]!;
-      replies.push(new WeakRef(reply), new WeakRef(request), new WeakRef(head));
+      replies.push(new WeakRef(reply), new WeakRef(request), new WeakRef(request.raw), new WeakRef(head));
       // Every read of the client's frames, through the ArrayBuffer each comes in (ws's last mask).
       const reads = options.reads ?? [];
       request.raw.socket.on('data', (chunk: Buffer) => reads.push(new WeakRef(chunk.buffer as ArrayBuffer)));
@@ -393,14 +393,14 @@ describe('graphql subscriptions - the protocol', () => {
     ]);
   });
 
-  it('memory - a subscribed connection keeps no reply, Fastify request, head or client read of its upgrade; events still flow after a collection', async () => {
+  it('memory - a subscribed connection keeps no reply, request, head or client read of its upgrade; events still flow after a collection', async () => {
     const replies: WeakRef<object>[] = [];
     const reads: WeakRef<ArrayBuffer>[] = [];
     const w = await start({ replies, reads });
     const client = clientOf(w, { authorization: 'Bearer u1' });
     const live = subscribe(client, TICKER);
     await subscribers(w, 'market:BTC-USD:ticker', 1);
-    expect(replies).toHaveLength(3);
+    expect(replies).toHaveLength(4);
     expect(reads.length).toBeGreaterThan(0);
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;

@@ -10,7 +10,7 @@ import type { HubMessage } from '../hub/hub-message.ts';
 import type { Subscriber } from '../hub/hub.ts';
 import type { ResumePlan } from '../hub/resume.ts';
 import type { RealtimeErrorCode } from '../errors.ts';
-import { ChannelSet } from './channel-set.ts';
+import { SmallSet } from './small-set.ts';
 import type { Transport, TransportCounters } from './counters.ts';
 
 /** Where a connection's bytes go: a `net.Socket`, or a `ServerResponse` under HTTP/2. */
@@ -37,7 +37,7 @@ export abstract class Connection<P = unknown> implements Subscriber {
   readonly id = nextConnectionId++;
   readonly principal: P;
   /** Channels this connection is subscribed to. */
-  readonly channels = new ChannelSet();
+  readonly channels = new SmallSet<string>();
   /** Clock time after which the connection is closed with RT_SESSION_EXPIRED. */
   readonly expiresAt: number;
   protected readonly host: ConnectionHost;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ChannelSet } from './channel-set.ts';
+import { SmallSet } from './small-set.ts';
 
-describe('ChannelSet', () => {
+describe('SmallSet', () => {
   it('holds one channel, then many, as a Set would', () => {
-    const set = new ChannelSet();
+    const set = new SmallSet<string>();
     expect([set.size, [...set], set.has('a')]).toEqual([0, [], false]);
     set.add('a').add('a');
     expect([set.size, [...set], set.has('a'), set.has('b')]).toEqual([1, ['a'], true, false]);
@@ -16,7 +16,7 @@ describe('ChannelSet', () => {
   });
 
   it('deletes its one channel and takes another', () => {
-    const set = new ChannelSet().add('a');
+    const set = new SmallSet<string>().add('a');
     expect([set.delete('x'), set.delete('a'), set.size]).toEqual([false, true, 0]);
     set.add('b');
     expect([...set]).toEqual(['b']);
