@@ -35,9 +35,15 @@ export function formatRuns(runs: readonly LiveRun[]): string {
   return `${alignColumns(header, rows).join('\n')}\n`;
 }
 
-/** One run: its table row, why it is paused, its latest parity check, its last signals. */
+/**
+ * One run: its table row, its settled candle, why it is paused, its latest parity check, its last
+ * signals.
+ */
 export function formatRun(r: LiveRun): string {
   const lines = [formatRuns([r]).trimEnd()];
+  // The last candle claimed may still have its orders going out; the settled one has them placed.
+  if (r.settledCandleTime !== undefined)
+    lines.push('', `settled candle ${iso(r.settledCandleTime)} (decided, its orders at the desk)`);
   if (r.pause) lines.push('', `paused ${iso(r.pause.at)} (${r.pause.code}): ${r.pause.reason}`);
   if (r.parity) lines.push('', formatParityCheck(r.parity));
   if (r.lastSignals.length > 0) {

@@ -83,6 +83,14 @@ describe('cli - live runs, orders and profit over a running server', () => {
     expect(logs.stdout).toContain(`stop-entry: buy 1 ${SYMBOL} not placed`);
     const shown = await cli('live', 'list');
     expect(shown.stdout).toMatch(/pa:s1 +s1 v1 +running \(stop-entry\) +3 +2 +2 BTC-USDT /);
+    // Its last candle decided and its (dropped) order dealt with: settled, in the API and the view.
+    const run = JSON.parse((await cli('live', 'show', 'pa:s1', '--json')).stdout) as {
+      lastCandleTime: number;
+      settledCandleTime?: number;
+    };
+    expect(run.settledCandleTime).toBe(run.lastCandleTime);
+    const iso = new Date(run.lastCandleTime).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    expect((await cli('live', 'show', 'pa:s1')).stdout).toContain(`settled candle ${iso}`);
 
     const exit = await cli('live', 'force-exit', 'pa:s1', '--json');
     expect(exit.outcome).toBe(0);

@@ -215,7 +215,14 @@ export const LiveRunSchema = z.object({
     .optional(),
   candles: z.number(),
   signals: z.number(),
+  /** Close time of the last candle claimed: being decided, or decided (its orders may be going out). */
   lastCandleTime: z.number().optional(),
+  /**
+   * Close time of the last candle whose decision is complete: answered, and its orders handed to
+   * the order desk, which can come a moment after the claim. What parity replays up to; on a run
+   * another process holds, its stored checkpoint.
+   */
+  settledCandleTime: z.number().optional(),
   lastSignals: z.array(LiveSignalSchema),
   /** `warmup`: logged during the warm-up on stored history, not a live decision. */
   logs: z.array(z.object({ time: z.number(), text: z.string(), warmup: z.literal(true).optional() })),

@@ -134,11 +134,14 @@ describe.skipIf(!available)(
       expect(enabled.status, JSON.stringify(enabled.body)).toBe(201);
       const runPath = `/live-strategies/${encodeURIComponent(enabled.body.run.id as string)}`;
       const run = async () =>
-        (await api(gateway.url, 'GET', runPath)).body.run as { state: string; lastCandleTime?: number };
-      /** Publishes a candle and waits until the run decided it. */
+        (await api(gateway.url, 'GET', runPath)).body.run as { state: string; settledCandleTime?: number };
+      /**
+       * Publishes a candle and waits until the run settled it: decided, and its orders handed to the
+       * desk (its claim, `lastCandleTime`, can come before they are placed: wave-gather.ts).
+       */
       const decided = async () => {
         const close = await publishNext();
-        await eventually(async () => (await run()).lastCandleTime === close, 'the candle decided');
+        await eventually(async () => (await run()).settledCandleTime === close, 'the candle settled');
         return close;
       };
       const working = async () =>
@@ -156,8 +159,8 @@ describe.skipIf(!available)(
       };
       /**
        * Decides the next candle and waits for the order it fills: the paper venue fills a market order
-       * on the next candle beside the run's decision of it, so the run's claim of a candle can come
-       * before the fill (judged then, the holding candle was missed and a second cycle needed).
+       * on the next candle, beside the run's decision of it. The orders working before it are the
+       * settled candle's, all placed.
        */
       const decidedAndFilled = async () => {
         const pending = await working();
@@ -172,11 +175,10 @@ describe.skipIf(!available)(
       // The run is placed on one of the processes; it decides the live candles from the first on.
       await eventually(async () => (await run()).state === 'running', 'the run running');
       firstClose = Math.ceil(Date.now() / MINUTE) * MINUTE + MINUTE;
-      // Candles until it holds a position bought with a percent of its equity, its buy filled. A
-      // candle's claim (lastCandleTime) can come before its order is placed (a process's orders of
-      // a wave go to the desk together, up to 500 ms after: wave-gather.ts), so a cycle of four
-      // candles can pass without a moment seen holding with nothing working: six cycles at most.
-      for (let k = 0; (await decidedAndFilled()) && !(await holding()); k++) expect(k).toBeLessThan(24);
+      // Candles until it holds a position bought with a percent of its equity, its buy filled: the
+      // buy is decided within four candles (one cycle) and filled by the next, each candle waited
+      // on until settled, so the fifth at the latest is a moment held with nothing working.
+      for (let k = 0; (await decidedAndFilled()) && !(await holding()); k++) expect(k).toBeLessThan(4);
 
       // The owner engages the switch: the run pauses (read through the gateway).
       const engaged = await moveKillSwitch(strategyA.url, bearer, user.userId, 'engage', 'parity pause');
@@ -198,8 +200,9 @@ describe.skipIf(!available)(
       ]);
       for (let k = 0; k < 6; k++) await decided();
 
-      // Order by order with the replay, the percent-sized quantities included; the last candle's order
-      // may reach the journal a moment after the run's claim of it: asked until identical.
+      // Order by order with the replay, the percent-sized quantities included; the check replays up
+      // to the settled candle of the process that answers it (another's stored checkpoint may lag
+      // by a wave): asked until identical.
       let report: { identical?: boolean; liveDecisions?: number; window?: { pausedCandles: number } } = {};
       await eventually(async () => {
         const parity = await api(gateway.url, 'GET', `${runPath}/parity`);

@@ -36,7 +36,10 @@ export function storedStatuses(
       portfolioId: run.portfolioId,
       state: run.state,
       ...run.counts,
-      ...(run.checkpointMs === undefined ? {} : { lastCandleTime: run.checkpointMs }),
+      // Written after its process's wave, orders placed: what parity counts as decided too.
+      ...(run.checkpointMs === undefined
+        ? {}
+        : { lastCandleTime: run.checkpointMs, settledCandleTime: run.checkpointMs }),
       lastSignals: [],
       logs: [],
       cpuMs: 0,

@@ -82,7 +82,13 @@ export interface GqlLiveRun {
   pause: GqlLivePause | null;
   candles: number;
   signals: number;
+  /** Close time of the last candle claimed: being decided, or decided. */
   lastCandleTime: number | null;
+  /**
+   * Close time of the last candle whose decision is complete: answered, its orders handed to the
+   * order desk (a moment after the claim). What parity replays up to.
+   */
+  settledCandleTime: number | null;
   /** The latest signals (scope signals:read, as GET /live-strategies/{id}/signals). */
   lastSignals: GqlSignal[] | null;
   /** The latest log lines (scope signals:read). */

@@ -189,7 +189,15 @@ export const TRADING_SDL = /* GraphQL */ `
     pause: LivePause
     candles: Int!
     signals: Int!
+    """
+    Close time of the last candle claimed: being decided, or decided.
+    """
     lastCandleTime: Float
+    """
+    Close time of the last candle whose decision is complete: answered, its orders handed to the
+    order desk (a moment after the claim). What parity replays up to.
+    """
+    settledCandleTime: Float
     """
     The latest signals (scope signals:read, as GET /live-strategies/{id}/signals).
     """
