@@ -90,18 +90,24 @@ describe('room client - prediction and reconciliation', () => {
     await connecting;
     // Fields by index: `x` is field 0 of the first stream's table, field 1 of the resumed one's.
     let table: FieldTable = { r: [], e: ['x'] };
-    const entityFrame = (t: number, f: { reset?: true; n?: Record<string, number>; e?: unknown[]; x?: number[] }): ServerMessage => ({
-      type: MessageType.RoomFrame,
-      tick: t,
-      ack: -1,
-      frame: encodeRoomFrame({
-        v: ROOM_FRAME_VERSION,
-        t,
-        ...f,
-        ...(f.reset && { f: table }),
-        ...(f.e && { e: f.e.map((v) => (typeof v === 'number' ? v : fieldValues(table.e, v as Record<string, unknown>)!)) }),
-      }),
-    });
+    const entityFrame = (
+      t: number,
+      f: { reset?: true; n?: Record<string, number>; e?: (number | Record<string, unknown>)[]; x?: number[] },
+    ): ServerMessage => {
+      const { e, ...rest } = f;
+      return {
+        type: MessageType.RoomFrame,
+        tick: t,
+        ack: -1,
+        frame: encodeRoomFrame({
+          v: ROOM_FRAME_VERSION,
+          t,
+          ...rest,
+          ...(f.reset && { f: table }),
+          ...(e && { e: e.map((v) => (typeof v === 'number' ? v : fieldValues(table.e, v)!)) }),
+        }),
+      };
+    };
     wire.push(entityFrame(1, { reset: true, n: { ann: 0, bob: 1 }, e: [0, { x: 1 }, 1, { x: 2 }] }));
     wire.push(entityFrame(2, { e: [1, { x: 5 }] }));
     expect(Object.fromEntries(client.view.entities)).toEqual({ ann: { x: 1 }, bob: { x: 5 } });

@@ -80,7 +80,8 @@ export function fieldValues(names: readonly string[], values: Values): FieldValu
 
 /** Field values by name, or a RangeError when `wire` is not a record of `names`. */
 export function readFieldValues(names: readonly string[], wire: unknown): Values {
-  const mask = Array.isArray(wire) ? (wire[0] as unknown) : undefined;
+  if (!Array.isArray(wire)) throw new RangeError('room frame field values are not a list');
+  const mask = wire[0] as unknown;
   if (typeof mask !== 'number' || !Number.isSafeInteger(mask) || mask < 0 || mask >= 2 ** names.length)
     throw new RangeError('room frame field values do not fit the field table');
   const values: Values = {};
