@@ -205,9 +205,7 @@ export class GraphqlWsSession {
   async admit(authenticate: () => Promise<Caller>): Promise<StreamPrincipal> {
     this.#admission ??= (async () => {
       const principal = streamPrincipalOf(await authenticate());
-      const connection = await this.#host.live.gateway.admitConnection(principal, (reason, message) =>
-        this.end(reason, message),
-      );
+      const connection = await this.#host.live.gateway.admitConnection(principal, endOf(this));
       if (this.#closed) connection.release();
       return (this.#connection = connection);
     })();
@@ -304,6 +302,14 @@ export class GraphqlWsSession {
 function slimRaw(raw: FastifyRequest['raw']): object {
   const { headers, socket, url, method, httpVersion, httpVersionMajor, httpVersionMinor } = raw;
   return { headers, socket, connection: socket, url, method, httpVersion, httpVersionMajor, httpVersionMinor };
+}
+
+/**
+ * How the gateway ends `session`: made out here, since a closure made in `admit` would hold the
+ * whole scope of its call (the `authenticate` function and what it reads) for the socket's life.
+ */
+function endOf(session: GraphqlWsSession): (reason: RealtimeErrorCode, message: string) => void {
+  return (reason, message) => session.end(reason, message);
 }
 
 /** Counters for a stream opened before admission finished (never: admission comes first). */
