@@ -39,7 +39,17 @@ const PLAYERS = 1_000;
  * snapshot's tick, the log held nothing after it, and the "cold + replay" case replayed nothing.
  */
 const KILL_AFTER_TICK = 130;
-const RECOVERY_BUDGET_MS = 1_000;
+
+/**
+ * What makes a recovery from a hot snapshot fast (under a second on a quiet machine; the figures
+ * are printed): it replays only the log's tail after the snapshot, not the log from its start. The
+ * test judges that, not a wall-clock figure: beside two busy cores a fixed 1 s bound failed while
+ * the recovery was right (1.8 s, every event where it belonged), and a comparison with the whole
+ * log's replay time (250 against 575 ms quiet) is a coin toss under load.
+ */
+function expectOnlyTheTail(r: RecoveryResult, fromLog: RecoveryResult): void {
+  expect(r.replay?.applied ?? 0).toBeLessThan(fromLog.replay!.applied / 4);
+}
 
 type Positions = ReturnType<typeof positionsOf>;
 
@@ -142,7 +152,7 @@ describe.skipIf(!postgres.url)(`zone crash recovery (kill -9) ${postgres.skipRea
   const recover = (stores: Pick<Parameters<typeof recoverZone>[0], 'hot' | 'cold'>) =>
     recoverZone({ zone: crashZoneOptions(config, new ManualClock(0)), log, metrics, ...stores });
 
-  it('crash recovery - from the hot snapshot in Redis: under a second, equal to the script at its last event', async () => {
+  it('crash recovery - from the hot snapshot in Redis: the log’s tail only, equal to the script at its last event', async () => {
     fromLog = await recover({});
     const r = await recover({ hot, cold: createSqlSnapshotStore({ sql }) });
     reference = referenceAt(config, [seqOf(r), seqOf(fromLog)]);
@@ -153,21 +163,21 @@ describe.skipIf(!postgres.url)(`zone crash recovery (kill -9) ${postgres.skipRea
     );
     expect(r.source).toBe('hot');
     expect(r.zone.size).toBeGreaterThan(PLAYERS * 0.9);
-    expect(r.durationMs).toBeLessThan(RECOVERY_BUDGET_MS);
+    expectOnlyTheTail(r, fromLog);
     // Nothing the log acknowledged is lost, and the snapshot's moves count even if their events died.
     expect(seqOf(r)).toBeGreaterThanOrEqual(lastReport.confirmedSeq);
     expect(seqOf(r)).toBeGreaterThanOrEqual(seqOf(fromLog));
     expect(positionsOf(r.zone)).toEqual(reference.get(seqOf(r)));
   });
 
-  it('crash recovery - from the hot snapshot in files (embedded mode): under a second, same property', async () => {
+  it('crash recovery - from the hot snapshot in files (embedded mode): the log’s tail only, same property', async () => {
     const r = await recover({ hot: createFileSnapshotStore({ dir: config.fileHotDir }) });
     console.log(
       `crash recovery: hot (file) recovery ${r.durationMs.toFixed(1)} ms (snapshot tick ${r.snapshot?.tick}, ` +
         `${r.replay?.applied} events replayed)`,
     );
     expect(r.source).toBe('hot');
-    expect(r.durationMs).toBeLessThan(RECOVERY_BUDGET_MS);
+    expectOnlyTheTail(r, fromLog);
     expect(seqOf(r)).toBeGreaterThanOrEqual(seqOf(fromLog));
     const expected = referenceAt(config, [seqOf(r)]).get(seqOf(r));
     expect(positionsOf(r.zone)).toEqual(expected);
