@@ -95,6 +95,13 @@ export const StrategyErrorCodes = defineErrorCodes({
       'Retry; if it persists, report it with the run id. Operators: the log line "sandbox fault" says why.',
     httpStatus: 500,
   },
+  STRATEGY_SANDBOX_SETUP_FAILED: {
+    meaning:
+      "The sandbox could not set up the isolate's realm for the strategy (a fault of the platform, not of the code: none of it ran). The backtest, compile or live start is refused at once; the sandbox process stays and serves on.",
+    resolve:
+      'Retry later; if it persists, report it. Operators: the log line "sandbox realm set-up failed" says why.',
+    httpStatus: 503,
+  },
   STRATEGY_NOT_FOUND: {
     meaning: 'No such strategy or version for this user.',
     resolve: 'Check the id; strategies of other users are not visible.',

@@ -7,6 +7,8 @@
  * the references it holds.
  */
 import type ivm from 'isolated-vm';
+import { TicklineError } from '@tickline/kernel';
+import { boundMessage } from './error-bounds.ts';
 import { isolateBundle } from './isolate-bundle.ts';
 
 /** An entry point as the host holds it. */
@@ -39,6 +41,29 @@ export async function compileBundle(isolate: ivm.Isolate): Promise<ivm.Script> {
   const produced = (script as ivm.Script & ivm.CachedDataResult).cachedData;
   if (bundleCache === undefined && produced !== undefined) bundleCache = produced;
   return script;
+}
+
+/**
+ * A script run in each realm just before `harden`, or none: the tests' seam for a realm set-up
+ * that throws (a `gc` made a getter once made every set-up throw, and backtests hung). Set only by
+ * a test's process entry (testing/broken-realm-entry.ts), never by the server.
+ */
+let beforeHarden: string | undefined;
+
+/** Runs `script` in every realm this process sets up from now on, before it is hardened (tests). */
+export function setBeforeHarden(script: string | undefined): void {
+  beforeHarden = script;
+}
+
+/**
+ * STRATEGY_SANDBOX_SETUP_FAILED with what went wrong in the message: the host logs it and answers
+ * the caller a fixed text (StrategyProcesses), a sandbox process logs it at its warm-up.
+ */
+export function realmSetupFailed(error: unknown): TicklineError {
+  const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new TicklineError('STRATEGY_SANDBOX_SETUP_FAILED', boundMessage(`realm set-up failed: ${why}`), {
+    cause: error,
+  });
 }
 
 /** Releases a reference whose isolate may already be gone. */
@@ -87,7 +112,14 @@ export async function loadEngine<Live extends string = never>(
     }
     const harden = await exported.get('harden', { reference: true });
     try {
+      if (beforeHarden !== undefined) await context.eval(beforeHarden, { timeout });
       await harden.apply(undefined, [seed], { timeout });
+    } catch (error) {
+      // No user code has run yet: this is ours, answered with its code rather than as a fault
+      // that retires the process (one that throws for every realm would only be replaced by
+      // another that does). An isolate stopped meanwhile (a cancel, a limit) says so by itself.
+      if (isolate.isDisposed) throw error;
+      throw realmSetupFailed(error);
     } finally {
       quietly(harden);
     }

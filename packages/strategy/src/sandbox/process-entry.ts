@@ -5,6 +5,7 @@
  * one empty strategy loaded before the process says it is ready, so no user input ever meets a
  * cold or broken process, and a failure to build shows at start.
  */
+import { TicklineError } from '@tickline/kernel';
 import { serveSandboxProcess } from '@tickline/sandbox';
 // The codes this process may answer with: serve answers only declared codes as they are.
 import '../core/errors.ts';
@@ -84,6 +85,12 @@ await serveSandboxProcess(
     const sandbox = new StrategySandbox({ memoryMb: 32, cpuMs: 10_000 });
     try {
       await sandbox.inspect(WARM_UP);
+    } catch (error) {
+      // A realm set-up that throws here throws for every call: the process serves all the same,
+      // answering each at once with the code, where one that exited would be replaced again and
+      // again while callers waited (the host logs each answer: StrategyProcesses).
+      if (!(error instanceof TicklineError && error.code === 'STRATEGY_SANDBOX_SETUP_FAILED')) throw error;
+      process.stderr.write(`sandbox warm-up: ${error.message}\n`);
     } finally {
       sandbox.dispose();
     }

@@ -12,7 +12,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Logger, Registry, Service, ServiceContext, ServiceHealth } from '@tickline/kernel';
-import { ServiceStatus } from '@tickline/kernel';
+import { ServiceStatus, TicklineError } from '@tickline/kernel';
 import {
   createProcessPool,
   DEFAULT_STRIKES,
@@ -71,6 +71,9 @@ const CODES = {
   fault: 'STRATEGY_SANDBOX_FAILED',
 } as const;
 
+/** What a caller is told of a realm set-up that failed (the log has why). */
+const SETUP_FAILED_MESSAGE = 'the sandbox could not set up a realm for the strategy; none of its code ran';
+
 /** Answers that count as strikes where the CPU refusal is the caller's doing (compiles, replays). */
 const CPU_STRIKE: readonly string[] = [CODES.cpu];
 
@@ -88,6 +91,8 @@ export interface StrategyProcessesOptions {
   compileGate?: Partial<CompileGateLimits>;
   logger?: Logger;
   metrics?: Registry;
+  /** The processes' main module (tests: one that wraps process-entry.ts). @default process-entry.ts */
+  entry?: URL;
 }
 
 /** Runs and compiles strategy code in sandbox processes; a Service (started and stopped with the host). */
@@ -109,7 +114,7 @@ export class StrategyProcesses implements Service {
 
   async start(_context?: ServiceContext): Promise<void> {
     const common = {
-      entry: ENTRY,
+      entry: this.#options.entry ?? ENTRY,
       codes: CODES,
       strikeBook: this.#strikes,
       onStrike: (tenant: string) => this.#quarantine_(tenant),
@@ -138,7 +143,7 @@ export class StrategyProcesses implements Service {
       this.#quarantined.delete(this.#quarantined.values().next().value!);
     this.#quarantined.add(tenant);
     this.#quarantine ??= createProcessPool({
-      entry: ENTRY,
+      entry: this.#options.entry ?? ENTRY,
       codes: CODES,
       strikeBook: this.#strikes,
       name: 'quarantine',
@@ -201,14 +206,14 @@ export class StrategyProcesses implements Service {
       sent.push({ ...trial, feeds: feeds.refs });
     }
     const payload: TrialsPayload = { base: { ...rest, limits: resolved }, trials: sent };
-    const answers = await pool.call<ResultRef[]>('trials', payload, {
+    const answers = await this.#told(pool.call<ResultRef[]>('trials', payload, {
       // One isolate's memory; the CPU and wall time of all its trials.
       limits: processLimits({ ...resolved, cpuMs: resolved.cpuMs * trials.length }),
       data: [...data.values()],
       strikeCodes: [],
       ...(tenant === undefined ? {} : { tenant }),
       ...(signal === undefined ? {} : { signal }),
-    });
+    }));
     if (!Array.isArray(answers) || answers.length !== trials.length)
       throw new Error('the sandbox process answered a batch with the wrong number of results');
     return Promise.all(
@@ -240,7 +245,7 @@ export class StrategyProcesses implements Service {
       limits: resolved,
       wantsProgress: onProgress !== undefined,
     };
-    const answer = await pool.call<ResultRef>('backtest', payload, {
+    const answer = await this.#told(pool.call<ResultRef>('backtest', payload, {
       limits: processLimits(resolved),
       data: feeds.data,
       strikeCodes,
@@ -249,7 +254,7 @@ export class StrategyProcesses implements Service {
       ...(onProgress === undefined
         ? {}
         : { onProgress: (...args: unknown[]) => onProgress(args[0] as number, args[1] as number) }),
-    });
+    }));
     return receiveResult(answer, {
       maxResultBytes: resolved.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
       maxEquityPoints: rest.feeds.reduce((n, f) => n + f.columns.closeTime.length, 0),
@@ -269,16 +274,32 @@ export class StrategyProcesses implements Service {
     return this.#gate.run(
       tenant ?? '',
       () =>
-        pool.call<CompiledStrategy>('compile', payload, {
-          limits: processLimits(COMPILE_LIMITS),
-          ...(tenant === undefined ? {} : { tenant }),
-          // A module that loops at load holds the compile process for its whole CPU budget: no
-          // saved strategy needs that, so the refusal is a strike (three suspend the account).
-          strikeCodes: CPU_STRIKE,
-        }),
+        this.#told(
+          pool.call<CompiledStrategy>('compile', payload, {
+            limits: processLimits(COMPILE_LIMITS),
+            ...(tenant === undefined ? {} : { tenant }),
+            // A module that loops at load holds the compile process for its whole CPU budget: no
+            // saved strategy needs that, so the refusal is a strike (three suspend the account).
+            strikeCodes: CPU_STRIKE,
+          }),
+        ),
       // The quarantine's process is not the shared compile processes: no turn to wait for there.
       !own,
     );
+  }
+
+  /**
+   * A process's answer as the caller gets it: a realm set-up that failed is logged with why, and
+   * the caller told a fixed text (the why is the platform's).
+   */
+  async #told<T>(answer: Promise<T>): Promise<T> {
+    try {
+      return await answer;
+    } catch (error) {
+      if (!(error instanceof TicklineError) || error.code !== 'STRATEGY_SANDBOX_SETUP_FAILED') throw error;
+      this.#options.logger?.error({ err: error }, 'sandbox realm set-up failed');
+      throw new TicklineError('STRATEGY_SANDBOX_SETUP_FAILED', SETUP_FAILED_MESSAGE);
+    }
   }
 
   #pool(pool: ProcessPool | undefined): ProcessPool {
