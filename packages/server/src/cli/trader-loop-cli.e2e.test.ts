@@ -88,7 +88,7 @@ async function cliJson<T = any>(args: readonly string[]): Promise<T> {
   return JSON.parse(done.stdout) as T;
 }
 
-/** Polls `step` (a CLI read) until it gives a value: waiting for an event the CLI can only poll. */
+/** Polls `step` (a CLI command) until it gives a value: waiting for an event the CLI can only poll. */
 async function eventually<T>(what: string, step: () => Promise<T | undefined>): Promise<T> {
   let value: T | undefined;
   await until(async () => (value = await step()) !== undefined, {
@@ -98,6 +98,20 @@ async function eventually<T>(what: string, step: () => Promise<T | undefined>): 
     intervalMs: 1_000,
   });
   return value!;
+}
+
+/**
+ * Waits until the API's GET `path` (under /api/v1, as `bearer`) satisfies `done`: a wait for an
+ * event is a cheap HTTP poll, and the CLI then reads the result once. Polling with CLI processes,
+ * a second of CPU each, took four reads for the first closed trade.
+ */
+async function apiUntil(what: string, url: string, bearer: string, path: string, done: (body: any) => boolean) {
+  await until(async () => done((await callJson(url, 'GET', `/api/v1${path}`, { bearer })).body), {
+    what,
+    timeoutMs: LIVE_WAIT_MS,
+    // The free tier's sustained 60 requests a minute: one a second never draws down its burst.
+    intervalMs: 1_000,
+  });
 }
 
 describe("the trader's loop through the CLI - against tickline start", () => {
@@ -139,11 +153,12 @@ describe("the trader's loop through the CLI - against tickline start", () => {
       expect(byPair).toMatchObject([{ key: 'BTC-USDT', trades: backtest.trades.length }]);
       expect(byExitReason.map((b: { key: string }) => b.key)).toContain('held');
       expect(byDay.length).toBeGreaterThanOrEqual(2);
-      const listed = await cliJson<Array<{ id: string }> | { strategies: Array<{ id: string }> }>([
+      // The list is read while the walk-forward runs: neither changes what the other sees.
+      const listed = cliJson<Array<{ id: string }> | { strategies: Array<{ id: string }> }>([
         'strategies',
         'list',
       ]);
-      expect(JSON.stringify(listed)).toContain(strategyId);
+      listed.catch(() => {}); // awaited below: a failure is the test's, not an unhandled rejection
 
       // A walk-forward whose scores are numbers on 1 m bars, and the look-ahead check.
       const walkForward = await cliJson([
@@ -161,6 +176,7 @@ describe("the trader's loop through the CLI - against tickline start", () => {
         '--out-sample',
         '600',
       ]);
+      expect(JSON.stringify(await listed)).toContain(strategyId);
       expect(walkForward.research.status).toBe('succeeded');
       // Per-bar scores annualised by the bar's length: numbers on 1 m data, not "n/a".
       const trials = walkForward.report.search.trials as Array<{ score: number | null }>;
@@ -225,10 +241,10 @@ describe("the trader's loop through the CLI - against tickline start", () => {
       expect(runId).toBeTruthy();
 
       // A closed trade in the profit summary.
-      const profit = await eventually('a closed trade', async () => {
-        const p = await cliJson(['profit', '--run', runId]);
-        return p.trades > 0 ? p : undefined;
-      });
+      const run = `/live-strategies/${encodeURIComponent(runId)}`;
+      await apiUntil('a closed trade', url, trader.accessToken, `${run}/profit`, (b) => b.profit?.trades > 0);
+      const profit = await cliJson(['profit', '--run', runId]);
+      expect(profit.trades).toBeGreaterThan(0);
       expect(profit.byRun).toHaveLength(1);
       expect(profit.byPair[0]).toMatchObject({ key: 'BTC-USDT' });
       expect(profit.byExitReason.map((b: { key: string }) => b.key)).toContain('exit_signal');
@@ -244,14 +260,10 @@ describe("the trader's loop through the CLI - against tickline start", () => {
         return orders.find((o) => o.side === 'sell');
       });
       expect(forced).toMatchObject({ side: 'sell', symbol: 'BTC-USDT' });
-      await eventually('the force_exit trade', async () => {
-        const { trades } = await cliJson<{ trades: Array<{ exitReason: string }> }>([
-          'trades',
-          '--run',
-          runId,
-        ]);
-        return trades.some((row) => row.exitReason === 'force_exit') ? true : undefined;
-      });
+      const forcedOut = (page: { trades?: Array<{ exitReason: string }> }) =>
+        (page.trades ?? []).some((row) => row.exitReason === 'force_exit');
+      await apiUntil('the force_exit trade', url, trader.accessToken, `${run}/trades`, forcedOut);
+      expect(forcedOut(await cliJson(['trades', '--run', runId]))).toBe(true);
 
       // The same run paused and resumed from the Telegram chat linked to the account (the CLI's
       // backtest named the strategy after its file).
