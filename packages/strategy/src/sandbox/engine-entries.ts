@@ -7,7 +7,7 @@
  * the references it holds.
  */
 import type ivm from 'isolated-vm';
-import { TicklineError } from '@tickline/kernel';
+import { type Logger, TicklineError } from '@tickline/kernel';
 import { boundMessage } from './error-bounds.ts';
 import { isolateBundle } from './isolate-bundle.ts';
 
@@ -64,6 +64,20 @@ export function realmSetupFailed(error: unknown): TicklineError {
   return new TicklineError('STRATEGY_SANDBOX_SETUP_FAILED', boundMessage(`realm set-up failed: ${why}`), {
     cause: error,
   });
+}
+
+/** What a caller is told of a realm set-up that failed (the log has why). */
+const SETUP_FAILED_MESSAGE = 'the sandbox could not set up a realm for the strategy; none of its code ran';
+
+/**
+ * A sandbox process's answer as its caller gets it: a realm set-up that failed is logged with why
+ * ('sandbox realm set-up failed') and becomes a fixed text (the why is the platform's); any other
+ * error is returned as it is, to be thrown.
+ */
+export function toldSetupFailure(error: unknown, logger: Logger | undefined): unknown {
+  if (!(error instanceof TicklineError) || error.code !== 'STRATEGY_SANDBOX_SETUP_FAILED') return error;
+  logger?.error({ err: error }, 'sandbox realm set-up failed');
+  return new TicklineError('STRATEGY_SANDBOX_SETUP_FAILED', SETUP_FAILED_MESSAGE);
 }
 
 /** Releases a reference whose isolate may already be gone. */

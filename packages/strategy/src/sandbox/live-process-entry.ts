@@ -4,6 +4,7 @@
  * engine's isolate bundle is built and one empty strategy opened and closed before the process
  * says it is ready, so no user input meets a cold process.
  */
+import { TicklineError } from '@tickline/kernel';
 import { serveResidentProcess } from '@tickline/sandbox';
 // The strategy's codes are declared here too: only declared codes pass as answers (serve.ts).
 import '../core/errors.ts';
@@ -33,18 +34,30 @@ await serveResidentProcess(
     stats: () => ({ runs: tenants.runCount, tenants: tenants.tenantCount }),
   },
   async () => {
-    await tenants.open({
-      runId: 'warm-up',
-      tenant: 'warm-up',
-      tenantMemoryMb: 32,
-      code: 'export default defineStrategy({ onCandle() {} });',
-      feeds: [{ symbol: 'BTC-USDT', interval: '1m' }],
-      settings: resolveBacktestSettings({}),
-      params: {},
-      capacity: 8,
-      limits: { cpuMsPerCandle: 1_000, setupCpuMs: 10_000, warmupCpuMs: 10_000 },
-    });
-    tenants.warm('warm-up', new Float64Array([0, 0, 60_000, 1, 1, 1, 1, 1]), () => {});
-    tenants.close('warm-up');
+    try {
+      await warmUp();
+    } catch (error) {
+      // As process-entry.ts: a realm set-up that throws here throws for every tenant, and the
+      // process serves all the same, refusing each open at once with the code.
+      if (!(error instanceof TicklineError && error.code === 'STRATEGY_SANDBOX_SETUP_FAILED')) throw error;
+      process.stderr.write(`live sandbox warm-up: ${error.message}\n`);
+    }
   },
 );
+
+/** Opens one empty strategy, steps it once and closes it. */
+async function warmUp(): Promise<void> {
+  await tenants.open({
+    runId: 'warm-up',
+    tenant: 'warm-up',
+    tenantMemoryMb: 32,
+    code: 'export default defineStrategy({ onCandle() {} });',
+    feeds: [{ symbol: 'BTC-USDT', interval: '1m' }],
+    settings: resolveBacktestSettings({}),
+    params: {},
+    capacity: 8,
+    limits: { cpuMsPerCandle: 1_000, setupCpuMs: 10_000, warmupCpuMs: 10_000 },
+  });
+  tenants.warm('warm-up', new Float64Array([0, 0, 60_000, 1, 1, 1, 1, 1]), () => {});
+  tenants.close('warm-up');
+}

@@ -42,6 +42,7 @@ import type { LiveNote } from './live-notes.ts';
 import { stepColumns, stepRows, type StepColumns, type TenantGroup } from './step-rows.ts';
 import { CALL_WALL_MS, type LiveOpenRequest, RemoteSession, type Slot } from './remote-session.ts';
 import { StarvedCuts } from './starved-cuts.ts';
+import { toldSetupFailure } from './engine-entries.ts';
 import { placeTenant } from './tenant-placement.ts';
 
 const ENTRY = new URL('./live-process-entry.ts', import.meta.url);
@@ -87,6 +88,8 @@ export interface LiveProcessesOptions {
   logger?: Logger;
   metrics?: Registry;
   now?: () => number;
+  /** The processes' main module (tests: one that wraps live-process-entry.ts). @default live-process-entry.ts */
+  entry?: URL;
 }
 
 export type { LiveOpenRequest } from './remote-session.ts';
@@ -131,7 +134,7 @@ export class LiveProcesses implements Service {
   #slot(index: number, label: string): Slot {
     const process = createResidentProcess({
       name: 'live',
-      entry: ENTRY,
+      entry: this.#options.entry ?? ENTRY,
       execArgv: ['--no-node-snapshot', ...LIVE_V8_FLAGS, ...(this.#options.v8Flags ?? [])],
       memoryMb: this.#options.memoryMb ?? 4_096,
       // Below the server, above backtests: a live minute's decisions beat research for a core.
@@ -239,7 +242,7 @@ export class LiveProcesses implements Service {
       // setup wall: a strike, as a kill is. Repeated enables of a spinning `init` once froze a
       // process's runs with no strike at all; three now suspend the account.
       if (isTicklineError(error) && SETUP_STRIKE_CODES.has(error.code)) this.#strike(request.tenant);
-      throw error;
+      throw toldSetupFailure(error, this.#options.logger);
     }
     let group = this.#groups.get(request.tenant);
     if (group === undefined) this.#groups.set(request.tenant, (group = { stamp: 0, first: 0, count: 0 }));

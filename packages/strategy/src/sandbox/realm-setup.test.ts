@@ -11,6 +11,7 @@ import { shareFeeds } from '../research/feeds.ts';
 import { resolveBacktestSettings } from '../settings/backtest-settings.ts';
 import { BROKEN_REALM_SCRIPT } from '../testing/broken-realm.ts';
 import { setBeforeHarden } from './engine-entries.ts';
+import { LiveProcesses } from './live-processes.ts';
 import { runInSandbox } from './sandbox.ts';
 import { StrategyProcesses } from './strategy-processes.ts';
 
@@ -22,6 +23,30 @@ const job = () => ({
   settings: resolveBacktestSettings({}),
 });
 const SETUP_FAILED = { code: 'STRATEGY_SANDBOX_SETUP_FAILED' };
+/** What the caller reads: the why is the platform's (the log has it). */
+const TOLD = 'the sandbox could not set up a realm for the strategy; none of its code ran';
+
+/** A logger that keeps what is logged at error. */
+function errorLog(): { logger: Logger; logged: Array<{ fields: Record<string, unknown>; message?: string }> } {
+  const logged: Array<{ fields: Record<string, unknown>; message?: string }> = [];
+  const logger: Logger = {
+    ...silentLogger,
+    child: () => logger,
+    error: (fields: string | Record<string, unknown>, message?: string) => {
+      if (typeof fields === 'object') logged.push({ fields, message });
+    },
+  };
+  return { logger, logged };
+}
+
+/** Every line is the set-up failure, with its cause. */
+function expectSetupLines(logged: ReturnType<typeof errorLog>['logged'], count: number): void {
+  expect(logged).toHaveLength(count);
+  for (const line of logged) {
+    expect(line.message).toBe('sandbox realm set-up failed');
+    expect(String((line.fields.err as Error).message)).toContain('Cannot redefine property: eval');
+  }
+}
 
 describe('a realm set-up that throws, on this thread', () => {
   afterEach(() => setBeforeHarden(undefined));
@@ -35,14 +60,7 @@ describe('a realm set-up that throws, on this thread', () => {
 });
 
 describe('a realm set-up that throws, in sandbox processes', () => {
-  const logged: Array<{ fields: Record<string, unknown>; message: string | undefined }> = [];
-  const logger: Logger = {
-    ...silentLogger,
-    child: () => logger,
-    error: (fields: string | Record<string, unknown>, message?: string) => {
-      if (typeof fields === 'object') logged.push({ fields, message });
-    },
-  };
+  const { logger, logged } = errorLog();
   const processes = new StrategyProcesses({
     backtestProcesses: 1,
     compileProcesses: 1,
@@ -60,17 +78,51 @@ describe('a realm set-up that throws, in sandbox processes', () => {
     for (let i = 0; i < 2; i++) await expect(processes.run(job(), LIMITS)).rejects.toMatchObject(SETUP_FAILED);
     await expect(processes.compile(SOURCE, {}, 'someone')).rejects.toMatchObject({
       ...SETUP_FAILED,
-      // The why is the platform's: the caller gets a fixed text, the log the cause.
-      message: 'the sandbox could not set up a realm for the strategy; none of its code ran',
+      message: TOLD,
     });
     const info = processes.health().info as Record<string, { ready: number; spawned: number; kills: object }>;
     const none = { cpu: 0, memory: 0, timeout: 0, crashed: 0, cancelled: 0 };
     expect(info.backtest).toMatchObject({ ready: 1, spawned: 1, kills: none });
     expect(info.compile).toMatchObject({ ready: 1, spawned: 1, kills: none });
-    expect(logged).toHaveLength(3);
-    for (const line of logged) {
-      expect(line.message).toBe('sandbox realm set-up failed');
-      expect(String((line.fields.err as Error).message)).toContain('Cannot redefine property: eval');
+    expectSetupLines(logged, 3);
+  }, 120_000);
+});
+
+describe('a realm set-up that throws, in a live sandbox process', () => {
+  it('an enable is refused at once with the code, no strike; the same process answers the next', async () => {
+    const { logger, logged } = errorLog();
+    const live = new LiveProcesses({
+      processes: 1,
+      logger,
+      entry: new URL('../testing/broken-realm-live-entry.ts', import.meta.url),
+    });
+    try {
+      const open = (runId: string) =>
+        live.open({
+          runId,
+          tenant: 'someone',
+          tenantMemoryMb: 32,
+          code: SOURCE,
+          feeds: [{ symbol: 'BTC-USDT', interval: '1m' }],
+          settings: resolveBacktestSettings({}),
+          params: {},
+          capacity: 8,
+          limits: { cpuMsPerCandle: 1_000, setupCpuMs: 2_000, warmupCpuMs: 2_000 },
+        });
+      // Before: the process exited at its warm-up, again and again, until opens were refused
+      // SANDBOX_UNAVAILABLE.
+      await expect(open('a')).rejects.toMatchObject({ ...SETUP_FAILED, message: TOLD });
+      const [first] = live.stats();
+      expect(first).toMatchObject({ ready: true });
+      for (const runId of ['b', 'c', 'd'])
+        await expect(open(runId)).rejects.toMatchObject({ ...SETUP_FAILED, message: TOLD });
+      // The same process answered them all.
+      expect(live.stats()[0]).toMatchObject({ ready: true, generation: first!.generation, pid: first!.pid });
+      expectSetupLines(logged, 4);
+      // Four refusals and no suspension: a set-up failure is no strike against the tenant.
+      await expect(open('e')).rejects.toMatchObject(SETUP_FAILED);
+    } finally {
+      await live.stop();
     }
   }, 120_000);
 });

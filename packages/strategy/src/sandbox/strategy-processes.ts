@@ -12,7 +12,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Logger, Registry, Service, ServiceContext, ServiceHealth } from '@tickline/kernel';
-import { ServiceStatus, TicklineError } from '@tickline/kernel';
+import { ServiceStatus } from '@tickline/kernel';
 import {
   createProcessPool,
   DEFAULT_STRIKES,
@@ -24,6 +24,7 @@ import {
 import type { EngineRunResult } from '../core/engine.ts';
 import { checkSourceSize, type CompiledStrategy, type CompileOptions } from '../api/compile-strategy.ts';
 import { CompileGate, type CompileGateLimits } from './compile-gate.ts';
+import { toldSetupFailure } from './engine-entries.ts';
 import type { BacktestPayload, CompilePayload, TrialsPayload } from './process-entry.ts';
 import { sendFeeds } from './feed-transfer.ts';
 import { DEFAULT_MAX_RESULT_BYTES, receiveResult, type ResultRef } from './result-transfer.ts';
@@ -70,9 +71,6 @@ const CODES = {
   cancelled: 'STRATEGY_RUN_CANCELLED',
   fault: 'STRATEGY_SANDBOX_FAILED',
 } as const;
-
-/** What a caller is told of a realm set-up that failed (the log has why). */
-const SETUP_FAILED_MESSAGE = 'the sandbox could not set up a realm for the strategy; none of its code ran';
 
 /** Answers that count as strikes where the CPU refusal is the caller's doing (compiles, replays). */
 const CPU_STRIKE: readonly string[] = [CODES.cpu];
@@ -288,17 +286,12 @@ export class StrategyProcesses implements Service {
     );
   }
 
-  /**
-   * A process's answer as the caller gets it: a realm set-up that failed is logged with why, and
-   * the caller told a fixed text (the why is the platform's).
-   */
+  /** A process's answer as the caller gets it (toldSetupFailure). */
   async #told<T>(answer: Promise<T>): Promise<T> {
     try {
       return await answer;
     } catch (error) {
-      if (!(error instanceof TicklineError) || error.code !== 'STRATEGY_SANDBOX_SETUP_FAILED') throw error;
-      this.#options.logger?.error({ err: error }, 'sandbox realm set-up failed');
-      throw new TicklineError('STRATEGY_SANDBOX_SETUP_FAILED', SETUP_FAILED_MESSAGE);
+      throw toldSetupFailure(error, this.#options.logger);
     }
   }
 
