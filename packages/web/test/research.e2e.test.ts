@@ -110,6 +110,19 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
   }
 
   it('web - upload candles, backtest two feeds, gate refuses, walk-forward, gate passes, run live', async () => {
+    // The researcher signs up and makes a strategy while the admin uploads: nothing the one does
+    // reads what the other writes until the researcher's backtest, which waits for the uploads.
+    const researcher = (async () => {
+      const page = await openPage(browser);
+      await signUp(page, dashboard.url, uniqueEmail('researcher'), 'Researcher');
+      await page.getByRole('link', { name: 'Strategies', exact: true }).click();
+      await page.getByLabel('Name').fill('researched');
+      await page.getByRole('button', { name: 'Create from template' }).click();
+      await page.getByRole('heading', { name: 'researched' }).waitFor({ timeout: SERVER_WAIT_MS });
+      return page;
+    })();
+    researcher.catch(() => {}); // awaited below: a failure is the test's, not an unhandled rejection
+
     // The admin's upload: candles are every user's history.
     const admin = await openPage(browser);
     const { email, password } = initialAdmin(dashboard);
@@ -155,12 +168,7 @@ describe.skipIf(!chromiumBinary.available)('web - research in the browser', () =
     await admin.getByText('No 1s candles: RSCHB-USDT has no live source here, so only imported history shows.').waitFor();
     await admin.context().close();
 
-    const page = await openPage(browser);
-    await signUp(page, dashboard.url, uniqueEmail('researcher'), 'Researcher');
-    await page.getByRole('link', { name: 'Strategies', exact: true }).click();
-    await page.getByLabel('Name').fill('researched');
-    await page.getByRole('button', { name: 'Create from template' }).click();
-    await page.getByRole('heading', { name: 'researched' }).waitFor({ timeout: SERVER_WAIT_MS });
+    const page = await researcher;
     const strategyUrl = page.url();
 
     // A backtest of the first symbol with the second as an extra feed (one added, one removed).
