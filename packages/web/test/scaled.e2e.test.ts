@@ -189,23 +189,28 @@ describe.skipIf(!available)(`web - the dashboard at scale, through a gateway (${
       expect(await signal.first().getByTestId('signal-side').textContent()).toMatch(/^buy market/);
       await screenshot(page, 'scaled-live-signal', { fullPage: true });
 
+      // Operations, as the first-run admin: zones from the game process, the run under its
+      // strategy process. In its own context beside the user's walk below: it only reads what
+      // the user did above, and the walk reads nothing the admin changes.
+      const operations = (async () => {
+        const admin = await openPage(browser!);
+        watch(admin, problems);
+        const { email: adminEmail, password } = dashboard!.initialAdmin();
+        await signIn(admin, url, adminEmail, password);
+        await openOperations(admin, OperationsSection.Risk);
+        await admin
+          .locator(`[data-testid="live-admin"] tr[data-run$=":${strategyId}"]`)
+          .waitFor({ timeout: SERVER_WAIT_MS });
+        await visit(admin, `${url}/admin`, 'Operations');
+        await admin.locator('tbody tr[data-zone]').first().waitFor({ timeout: SERVER_WAIT_MS });
+        await screenshot(admin, 'scaled-operations', { fullPage: true });
+        await admin.context().close();
+      })();
+      operations.catch(() => {}); // awaited below: a failure is the test's, not an unhandled rejection
+
       // Every page once more: a heading, no error state.
       for (const [path, heading] of USER_PAGES) await visit(page, `${url}${path}`, heading);
-
-      // Operations, as the first-run admin: zones from the game process, the run under its
-      // strategy process.
-      const admin = await openPage(browser!);
-      watch(admin, problems);
-      const { email: adminEmail, password } = dashboard!.initialAdmin();
-      await signIn(admin, url, adminEmail, password);
-      await openOperations(admin, OperationsSection.Risk);
-      await admin
-        .locator(`[data-testid="live-admin"] tr[data-run$=":${strategyId}"]`)
-        .waitFor({ timeout: SERVER_WAIT_MS });
-      await visit(admin, `${url}/admin`, 'Operations');
-      await admin.locator('tbody tr[data-zone]').first().waitFor({ timeout: SERVER_WAIT_MS });
-      await screenshot(admin, 'scaled-operations', { fullPage: true });
-      await admin.context().close();
+      await operations;
       expect(problems).toEqual([]);
     } catch (error) {
       await screenshot(page, 'scaled-failure', { fullPage: true });
