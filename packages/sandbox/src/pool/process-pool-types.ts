@@ -80,12 +80,17 @@ export interface ProcessPoolStats {
   spawned: number;
   /** Call content sent to processes (pieces, bytes), and pieces a process held already. */
   data: { sent: number; sentBytes: number; held: number };
+  /** Why the last start failed, while no process is ready (none could start since). */
+  startError?: string;
 }
 
 export interface ProcessPool {
   /** Runs `method` in a process of the pool; rejects with a coded TicklineError. */
   call<R>(method: string, payload: unknown, options: CallOptions): Promise<R>;
-  /** Resolves once every process is ready (or failed to start once). */
+  /**
+   * Resolves once every process is ready (or failed to start once, with at least one ready);
+   * rejects SANDBOX_UNAVAILABLE when every process failed to start once and none is ready.
+   */
   ready(): Promise<void>;
   stats(): ProcessPoolStats;
   /** Kills every process and rejects what is queued or running. */

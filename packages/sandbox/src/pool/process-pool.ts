@@ -38,6 +38,12 @@ export type {
 
 type Call = PendingCall<CallOptions>;
 
+interface ReadyWaiter {
+  resolve: () => void;
+  reject: (error: Error) => void;
+  failures: number;
+}
+
 const POOL_EXEC_ARGV: readonly string[] = [...DEFAULT_EXEC_ARGV, '--expose-gc'];
 
 interface Slot {
@@ -72,7 +78,10 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
   const slots = new Set<Slot>();
   const queue: Call[] = [];
   const kills: Record<KillReason, number> = { cpu: 0, memory: 0, timeout: 0, crashed: 0, cancelled: 0 };
-  const readyWaiters: Array<() => void> = [];
+  /** ready() callers, each with the start failures seen since it asked. */
+  const readyWaiters: ReadyWaiter[] = [];
+  /** Why the last start failed, while no process has started since (for health). */
+  let startError: string | undefined;
   let spawned = 0;
   const dataStats = { sent: 0, sentBytes: 0, held: 0 };
   let failedStarts = 0;
@@ -117,8 +126,9 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
         slot.baseRss = rss ?? 0;
         slot.ready = true;
         failedStarts = 0;
+        startError = undefined;
         updateGauge();
-        if (readyCount() === slots.size) for (const resolve of readyWaiters.splice(0)) resolve();
+        settleWaiters(false);
         dispatch();
       });
       return;
@@ -177,13 +187,14 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
       );
     }
     if (closed) return;
-    if (!wasReady && !slot.killed) failedStarts++;
+    if (!wasReady && !slot.killed) {
+      failedStarts++;
+      startError = signal ? `killed by ${signal}` : `exited with code ${code}`;
+      settleWaiters(true);
+    }
     if (failedStarts >= 3 && readyCount() === 0) {
       // No process can start: callers get an answer instead of waiting behind a broken pool.
-      for (const queued of queue.splice(0))
-        queued.reject(
-          new TicklineError('SANDBOX_UNAVAILABLE', `no ${options.name} sandbox process could start`),
-        );
+      for (const queued of queue.splice(0)) queued.reject(unavailable());
       options.logger?.error(
         { pool: options.name, stderr: slot.stderr().slice(-1_000) },
         'sandbox processes fail to start',
@@ -191,6 +202,28 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
     }
     const delay = restartDelay(failedStarts);
     setTimeout(spawnOne, delay).unref();
+  }
+
+  /**
+   * Answers ready() callers once each process started or failed to start once (a failure counts
+   * for every caller waiting then). A caller is refused when none could start: waiting for ever
+   * behind a pool whose children die at start (a bad entry, a broken set-up) hung start-up.
+   */
+  function settleWaiters(failed: boolean): void {
+    const ready = readyCount();
+    for (const waiter of [...readyWaiters]) {
+      if (failed) waiter.failures++;
+      if (ready < size && ready + waiter.failures < size) continue;
+      readyWaiters.splice(readyWaiters.indexOf(waiter), 1);
+      if (ready > 0) waiter.resolve();
+      else waiter.reject(unavailable());
+    }
+  }
+
+  function unavailable(): TicklineError {
+    return new TicklineError('SANDBOX_UNAVAILABLE', `no ${options.name} sandbox process could start`, {
+      details: { reason: startError },
+    });
   }
 
   /** Counts a process lost to the call's code against its tenant. */
@@ -383,8 +416,8 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
       });
     },
     ready() {
-      if (readyCount() === slots.size) return Promise.resolve();
-      return new Promise((resolve) => readyWaiters.push(resolve));
+      if (closed || readyCount() === size) return Promise.resolve();
+      return new Promise((resolve, reject) => readyWaiters.push({ resolve, reject, failures: 0 }));
     },
     stats: () => ({
       size,
@@ -394,6 +427,7 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
       kills: { ...kills },
       spawned,
       data: { ...dataStats },
+      ...(startError !== undefined && readyCount() === 0 ? { startError } : {}),
     }),
     async close() {
       closed = true;
@@ -416,7 +450,7 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
       await closeDataFiles();
       slots.clear();
       updateGauge();
-      for (const resolve of readyWaiters.splice(0)) resolve();
+      for (const waiter of readyWaiters.splice(0)) waiter.resolve();
     },
   };
 }
