@@ -130,3 +130,20 @@ describe('strategy processes', () => {
     });
   }, 120_000);
 });
+
+describe('strategy processes that cannot start', () => {
+  it('ready() is refused with a code and health is down with the reason, not a wait for ever', async () => {
+    // An entry that does not exist: every child exits at once, as with a broken set-up.
+    const entry = new URL('./no-such-process-entry.ts', import.meta.url);
+    const processes = new StrategyProcesses({ backtestProcesses: 1, compileProcesses: 1, entry });
+    await processes.start();
+    try {
+      await expect(processes.ready()).rejects.toMatchObject({ code: 'SANDBOX_UNAVAILABLE' });
+      const health = processes.health();
+      expect(health).toMatchObject({ status: 'down' });
+      expect(health.detail).toMatch(/no (backtest|compile) process can start \(exited with code 1\)/);
+    } finally {
+      await processes.stop();
+    }
+  }, 60_000);
+});

@@ -151,7 +151,10 @@ export class StrategyProcesses implements Service {
     });
   }
 
-  /** Resolves when every process of both pools is ready (tests; the server does not wait). */
+  /**
+   * Resolves when every process of both pools is ready (tests; the server does not wait); rejects
+   * SANDBOX_UNAVAILABLE when a pool's processes all failed to start (health() reports it then).
+   */
   async ready(): Promise<void> {
     await Promise.all([this.#backtests?.ready(), this.#compiles?.ready()]);
   }
@@ -315,6 +318,11 @@ export class StrategyProcesses implements Service {
         ? { quarantine: { ...this.#quarantine.stats(), accounts: this.#quarantined.size } }
         : {}),
     };
+    // A pool none of whose processes can start serves nothing: /readyz says so, and why.
+    const failing = Object.entries({ backtest, compile }).flatMap(([name, stats]) =>
+      stats.startError ? [`no ${name} process can start (${stats.startError})`] : [],
+    );
+    if (failing.length > 0) return { status: ServiceStatus.Down, detail: failing.join('; '), info };
     // Processes restart within a second after a kill: that is the pool working, not degraded.
     return { status: ServiceStatus.Up, info };
   }
