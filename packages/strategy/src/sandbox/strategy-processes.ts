@@ -207,14 +207,16 @@ export class StrategyProcesses implements Service {
       sent.push({ ...trial, feeds: feeds.refs });
     }
     const payload: TrialsPayload = { base: { ...rest, limits: resolved }, trials: sent };
-    const answers = await this.#told(pool.call<ResultRef[]>('trials', payload, {
-      // One isolate's memory; the CPU and wall time of all its trials.
-      limits: processLimits({ ...resolved, cpuMs: resolved.cpuMs * trials.length }),
-      data: [...data.values()],
-      strikeCodes: [],
-      ...(tenant === undefined ? {} : { tenant }),
-      ...(signal === undefined ? {} : { signal }),
-    }));
+    const answers = await this.#told(
+      pool.call<ResultRef[]>('trials', payload, {
+        // One isolate's memory; the CPU and wall time of all its trials.
+        limits: processLimits({ ...resolved, cpuMs: resolved.cpuMs * trials.length }),
+        data: [...data.values()],
+        strikeCodes: [],
+        ...(tenant === undefined ? {} : { tenant }),
+        ...(signal === undefined ? {} : { signal }),
+      }),
+    );
     if (!Array.isArray(answers) || answers.length !== trials.length)
       throw new Error('the sandbox process answered a batch with the wrong number of results');
     return Promise.all(
@@ -246,16 +248,18 @@ export class StrategyProcesses implements Service {
       limits: resolved,
       wantsProgress: onProgress !== undefined,
     };
-    const answer = await this.#told(pool.call<ResultRef>('backtest', payload, {
-      limits: processLimits(resolved),
-      data: feeds.data,
-      strikeCodes,
-      ...(tenant === undefined ? {} : { tenant }),
-      ...(signal === undefined ? {} : { signal }),
-      ...(onProgress === undefined
-        ? {}
-        : { onProgress: (...args: unknown[]) => onProgress(args[0] as number, args[1] as number) }),
-    }));
+    const answer = await this.#told(
+      pool.call<ResultRef>('backtest', payload, {
+        limits: processLimits(resolved),
+        data: feeds.data,
+        strikeCodes,
+        ...(tenant === undefined ? {} : { tenant }),
+        ...(signal === undefined ? {} : { signal }),
+        ...(onProgress === undefined
+          ? {}
+          : { onProgress: (...args: unknown[]) => onProgress(args[0] as number, args[1] as number) }),
+      }),
+    );
     return receiveResult(answer, {
       maxResultBytes: resolved.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
       maxEquityPoints: rest.feeds.reduce((n, f) => n + f.columns.closeTime.length, 0),
