@@ -3,6 +3,6 @@ export declare function runQuietly(
   label: string,
   command: string,
   args: string[],
-  options?: { cwd?: string; env?: NodeJS.ProcessEnv; out?: NodeJS.WriteStream },
+  options?: { cwd?: string; env?: NodeJS.ProcessEnv; out?: NodeJS.WriteStream; progress?: boolean },
 ): Promise<{ ok: boolean; status: number | null; output: string }>;
 export declare const NPM_CI_ARGS: readonly string[];

@@ -19,21 +19,26 @@ const PROGRESS_INTERVAL_MS = 1_000;
  * @param {string} label what is being done, e.g. `bootstrap: installing dependencies`
  * @param {string} command
  * @param {string[]} args
- * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, out?: NodeJS.WriteStream }} [options]
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, out?: NodeJS.WriteStream, progress?: boolean }} [options]
+ *   `progress: false` prints only the start and end lines, as off a terminal: for steps that run at once.
  * @returns {Promise<{ ok: boolean, status: number | null, output: string }>}
  */
 export async function runQuietly(label, command, args, options = {}) {
   const out = options.out ?? process.stdout;
   const started = Date.now();
   const seconds = () => Math.round((Date.now() - started) / 1000);
-  const tty = out.isTTY === true;
+  const tty = out.isTTY === true && options.progress !== false;
   out.write(tty ? `${label}…` : `${label}…\n`);
   const timer = tty
     ? setInterval(() => out.write(`\r${label}… ${seconds()} s`), PROGRESS_INTERVAL_MS)
     : undefined;
   const chunks = /** @type {Buffer[]} */ ([]);
   const status = await new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.on('data', (chunk) => chunks.push(chunk));
     child.stderr.on('data', (chunk) => chunks.push(chunk));
     child.on('error', (error) => {

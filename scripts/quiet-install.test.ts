@@ -44,4 +44,20 @@ describe('bootstrap - first run', () => {
     expect(result.output).toContain('npm error code E3');
     expect(printed).toMatch(/installing: failed/);
   });
+
+  it('checks - steps run side by side draw no progress line, even on a terminal', async () => {
+    const out = Object.assign(new PassThrough(), { isTTY: true });
+    let printed = '';
+    out.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    const result = await runQuietly('check: one', process.execPath, noisyInstall(0), {
+      out: out as unknown as NodeJS.WriteStream,
+      progress: false,
+    });
+    expect(result.ok).toBe(true);
+    expect(printed).not.toContain('\r');
+    expect(printed.trim().split('\n')).toEqual([
+      'check: one…',
+      expect.stringMatching(/^check: one: done in \d+ s$/),
+    ]);
+  });
 });
