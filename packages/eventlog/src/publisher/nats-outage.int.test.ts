@@ -240,5 +240,7 @@ describe.skipIf(!nats.available)(`publisher over a NATS outage ${nats.reason ?? 
       outOfOrder: [],
       perKey: Object.fromEntries(KEYS.map((k) => [k, TOTAL_EVENTS / KEYS.length])),
     });
-  });
+    // Its own guard, above its waits (≈17 s of publishing, then up to 60 s for the flush and 60 s
+    // for the consumer): at load 10 beside another int file the 120 s default cut it off mid-wait.
+  }, 300_000);
 });
