@@ -154,6 +154,15 @@ export class OrderDesk {
   }
 
   /**
+   * Resolves once the placings and order changes this desk has in flight now are done, whatever
+   * their outcome: a reconciliation reads the venue's balances only after the fills they book.
+   */
+  async idle(): Promise<void> {
+    const running = [...this.#inFlight.values(), ...this.#applying.values()];
+    await Promise.all(running.map((p) => p.catch(() => undefined)));
+  }
+
+  /**
    * Completes a claim whose placer is gone (it died between claiming the id and the venue's answer
    * reaching the journal): the caller has taken the claim over (see SqlOrderJournal.takeOver). A
    * venue that knows the id already (the answer was lost) gives its snapshot, which is applied;

@@ -8,9 +8,12 @@
  * by an event: an order the venue filled or cancelled meanwhile through the desk (`order.filled`,
  * `order.cancelled`), an order working at the venue the books do not hold is journaled
  * (`order.placed`), an asset changed from outside by `portfolio.balance.corrected` (the books take
- * the venue's quantity). Then the whole comparison is stored as a report and the hold lifted. A
- * venue that cannot be read leaves the hold on (a report with the error says so); the next trigger
- * or the venues' beat tries again. The paper venue goes through the same path (`run` with its desk).
+ * the venue's quantity) — only from a read of the balances the books had caught up with: the venue
+ * executes a fill before its report reaches the books, so a read that holds a fill not booked yet
+ * is read again (see #settledBalances). Then the whole comparison is stored as a report and the
+ * hold lifted. A venue that cannot be read, or whose balances do not settle, leaves the hold on (a
+ * report with the error says so); the next trigger or the venues' beat tries again. The paper
+ * venue goes through the same path (`run` with its desk).
  */
 import { type Clock, type EventEnvelope, type EventSource, type Logger, uuidv7 } from '@tickline/kernel';
 import type { Broker } from '../broker/broker.ts';
@@ -35,13 +38,20 @@ import type {
 /** How long the same failure (the venue away) is stored once, while the beat keeps trying. */
 export const REPEATED_FAILURE_MS = 60_000;
 
+/**
+ * How many times the venue's balances are read while fills are still being booked (or a
+ * difference is not yet confirmed) before the run gives up and the hold stays.
+ */
+export const MAX_BALANCE_READS = 5;
+
 /** The venue side of one portfolio: its adapter and the desk that turns answers into events. */
 export interface ReconcileVenue {
   broker: Broker;
-  desk: OrderDesk;
+  /** Its `idle`: the balances are read once what it is applying (a stream report, an answer) is booked. */
+  desk: Pick<OrderDesk, 'applyUpdate' | 'idle'>;
   /**
-   * Settles orders whose placing got no answer, after the orders and before the balances, so an
-   * order the venue executed is booked as a fill, not taken for a change from outside.
+   * Settles orders whose placing got no answer, after the orders and after each read of the
+   * balances, so an order the venue executed is booked as a fill, not taken for a change from outside.
    */
   settleUnknown?: () => Promise<void>;
   /**
@@ -55,7 +65,7 @@ export interface ReconcileVenue {
 export interface ReconcilerOptions {
   journal: OrderJournal;
   books: CorePortfolioLedger;
-  store: ReconciliationStore;
+  store: Pick<ReconciliationStore, 'save' | 'list'>;
   /** Events (`portfolio.balance.corrected`, `portfolio.reconciled`) to the log. */
   publish: (event: EventEnvelope) => void;
   source: EventSource;
@@ -188,8 +198,42 @@ export class Reconciler {
     return false;
   }
 
-  /** Reads the venue, corrects the books difference by difference, and says what differed. */
+  /**
+   * Reads the venue, corrects the books difference by difference, and says what differed. The
+   * differences found so far are in `report` when it throws.
+   */
   async #compare(report: ReconciliationReport, venue: ReconcileVenue): Promise<ReconciliationDifference[]> {
+    const { portfolioId } = report;
+    const { broker } = venue;
+    report.differences = await this.#orders(report, venue);
+    await venue.settleUnknown?.();
+    if (!venue.compareBalances) return report.differences;
+    const cashAsset = await this.#o.cashAssetOf(portfolioId);
+    const assets = await this.#settledBalances(report, venue, cashAsset);
+    const { books } = this.#o;
+    for (const d of assets) {
+      if (d.kind !== 'balance') continue;
+      books.adjustHolding(portfolioId, d.asset, cashAsset, d.delta);
+      this.#o.publish(
+        this.#o.source.create(PortfolioBalanceCorrected, {
+          subject: portfolioId,
+          data: {
+            portfolioId,
+            reconciliationId: report.reconciliationId,
+            venue: broker.venue,
+            asset: d.asset,
+            booksQuantity: d.books,
+            venueQuantity: d.venue,
+            delta: d.delta,
+          },
+        }),
+      );
+    }
+    return [...report.differences, ...assets];
+  }
+
+  /** Reads the books' working orders and the venue's at the venue and applies what changed. */
+  async #orders(report: ReconciliationReport, venue: ReconcileVenue): Promise<ReconciliationDifference[]> {
     const { portfolioId } = report;
     const { broker, desk } = venue;
     const working = await this.#o.journal.working(portfolioId);
@@ -216,35 +260,68 @@ export class Reconciler {
       if (d.kind === 'order_unknown')
         await desk.applyUpdate(venueOpen.find((o) => o.clientOrderId === d.clientOrderId)!);
     }
-    await venue.settleUnknown?.();
-    if (!venue.compareBalances) return orders;
-    // After the orders: their fills are booked by now, so what is left is from outside.
-    const balances = await broker.balances(portfolioId);
-    report.venueReport.balances = balances;
-    const cashAsset = await this.#o.cashAssetOf(portfolioId);
-    const { books } = this.#o;
-    const held = bookHoldings(books.cash(portfolioId), cashAsset, books.positions(portfolioId));
-    const assets = balanceDifferences(held, balances);
-    for (const d of assets) {
-      if (d.kind !== 'balance') continue;
-      books.adjustHolding(portfolioId, d.asset, cashAsset, d.delta);
-      this.#o.publish(
-        this.#o.source.create(PortfolioBalanceCorrected, {
-          subject: portfolioId,
-          data: {
-            portfolioId,
-            reconciliationId: report.reconciliationId,
-            venue: broker.venue,
-            asset: d.asset,
-            booksQuantity: d.books,
-            venueQuantity: d.venue,
-            delta: d.delta,
-          },
-        }),
-      );
-    }
-    return [...orders, ...assets];
+    return orders;
   }
+
+  /**
+   * The assets whose quantity in the books is not the venue's, from a read of the venue's balances
+   * that the books had caught up with. The venue executes a fill before anyone hears of it (on the
+   * user-data stream, whose queue a reconnect's run holds, or in the answer to placing), so a read
+   * may hold a fill the books have not booked yet; taken for a change from outside, it would be
+   * booked twice once its report arrives, and corrected back by the next run. So a read counts
+   * only when, after it, the working orders still agree with the venue and no fill was booked
+   * while it was read; and a difference is corrected only when two such reads show it.
+   * @throws Error when that did not happen in {@link MAX_BALANCE_READS} reads (the hold stays).
+   */
+  async #settledBalances(
+    report: ReconciliationReport,
+    venue: ReconcileVenue,
+    cashAsset: string,
+  ): Promise<ReconciliationDifference[]> {
+    const { portfolioId } = report;
+    const { books } = this.#o;
+    let confirming: ReconciliationDifference[] | undefined;
+    for (let read = 0; read < MAX_BALANCE_READS; read++) {
+      await venue.desk.idle();
+      const booked = fillsBooked(books, portfolioId);
+      const balances = await venue.broker.balances(portfolioId);
+      report.venueReport.balances = balances;
+      // A fill the venue executed before it answered shows in the order it touched.
+      const late = (await this.#orders(report, venue)).filter((d) => d.kind !== 'order_missing');
+      report.differences.push(...late);
+      await venue.settleUnknown?.();
+      await venue.desk.idle();
+      if (late.length > 0 || fillsBooked(books, portfolioId) !== booked) {
+        confirming = undefined;
+        continue;
+      }
+      const held = bookHoldings(books.cash(portfolioId), cashAsset, books.positions(portfolioId));
+      const assets = balanceDifferences(held, balances);
+      if (assets.length === 0 || (confirming !== undefined && sameDifferences(confirming, assets)))
+        return assets;
+      confirming = assets;
+    }
+    throw new Error(
+      `the venue's balances did not settle in ${MAX_BALANCE_READS} reads (fills were still being booked); ` +
+        'nothing was corrected from them',
+    );
+  }
+}
+
+/** Fills booked into `portfolioId`'s books so far: a change means a fill arrived meanwhile. */
+function fillsBooked(books: CorePortfolioLedger, portfolioId: string): number {
+  return books.dayState(portfolioId)?.fills ?? 0;
+}
+
+/** Whether two reads found the same assets differing by the same figures. */
+function sameDifferences(
+  a: readonly ReconciliationDifference[],
+  b: readonly ReconciliationDifference[],
+): boolean {
+  const figures = (d: ReconciliationDifference) =>
+    d.kind === 'balance' ? `${d.asset}\u0000${d.books}\u0000${d.venue}` : '';
+  const first = new Set(a.map(figures));
+  return a.length === b.length && b.every((d) => first.has(figures(d)));
 }
 
 function originOf(working: readonly Order[], clientOrderId: string): Order['origin'] {
