@@ -98,9 +98,12 @@ describe('coinbase exchange feed against a loopback mock', () => {
   });
 
   it('heartbeats - a quiet product stays live on heartbeats alone', async () => {
-    const { mock, source } = await setup({ silenceMs: 200 });
+    // Beats every 100 ms against a 1.5 s silence limit, watched for about 4 s: long past the limit,
+    // so only the heartbeats keep it live, with room for a busy machine's pauses (at 50 ms against
+    // 200 ms, one 200 ms stall of the test process read as silence).
+    const { mock, source } = await setup({ silenceMs: 1_500 }, { heartbeatMs: 100 });
     let beats = 0;
-    await mock.waitFor((e) => e.type === 'sent' && e.text.includes('"heartbeat"') && ++beats === 12);
+    await mock.waitFor((e) => e.type === 'sent' && e.text.includes('"heartbeat"') && ++beats === 40, 30_000);
     expect(source.stats.stale).toBe(0);
     expect(mock.connections).toHaveLength(1);
   });
