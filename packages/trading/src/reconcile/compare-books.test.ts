@@ -1,24 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Order } from '../broker/order.ts';
+import { restingOrder } from '../testing/orders.test-support.ts';
 import { balanceDifferences, bookHoldings, orderDifferences } from './compare-books.ts';
 
-const order = (clientOrderId: string, over: Partial<Order> = {}): Order => ({
-  portfolioId: 'p1',
-  clientOrderId,
-  symbol: 'BTC-USDT',
-  side: 'buy',
-  type: 'limit',
-  quantity: 0.1,
-  price: 90,
-  timeInForce: 'gtc',
-  status: 'new',
-  filledQuantity: 0,
-  filledQuote: 0,
-  fills: [],
-  createdAt: 0,
-  updatedAt: 0,
-  ...over,
-});
+const order = restingOrder;
 
 describe('reconcile - comparing the books with the venue', () => {
   it('names each order the venue changed, holds alone, or does not know; agreeing ones are not listed', () => {

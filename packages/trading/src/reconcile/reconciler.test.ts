@@ -7,26 +7,12 @@ import type { Order } from '../broker/order.ts';
 import { CorePortfolioLedger } from '../portfolio/portfolio-ledger.ts';
 import { MAX_BALANCE_READS, type ReconcileVenue, Reconciler } from './reconciler.ts';
 import type { ReconciliationReport } from './reconciliation-store.ts';
+import { restingOrder } from '../testing/orders.test-support.ts';
 
 const P = 'p1';
 
-const resting = (clientOrderId: string, quantity: number): Order => ({
-  portfolioId: P,
-  clientOrderId,
-  venueOrderId: `v-${clientOrderId}`,
-  symbol: 'BTC-USDT',
-  side: 'buy',
-  type: 'limit',
-  quantity,
-  price: 90,
-  timeInForce: 'gtc',
-  status: 'new',
-  filledQuantity: 0,
-  filledQuote: 0,
-  fills: [],
-  createdAt: 0,
-  updatedAt: 0,
-});
+const resting = (clientOrderId: string, quantity: number): Order =>
+  restingOrder(clientOrderId, { portfolioId: P, quantity });
 
 /**
  * A venue in memory with one portfolio: its orders and balances, the books beside it, and a
