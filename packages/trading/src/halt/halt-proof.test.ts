@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Order } from '../broker/order.ts';
+import { restingOrder } from '../testing/orders.test-support.ts';
 import { buildHaltProof, haltCloseClientOrderId, type HaltRecord, isHaltClose } from './halt-proof.ts';
 
 const AT = Date.UTC(2026, 10, 27, 12);
-const order = (clientOrderId: string, o: Partial<Order> = {}): Order => ({
-  portfolioId: 'p1',
-  clientOrderId,
-  venueOrderId: `v-${clientOrderId}`,
-  symbol: 'BTC-USDT',
-  side: 'buy',
-  type: 'limit',
-  quantity: 1,
-  price: 90,
-  timeInForce: 'gtc',
-  status: 'new',
-  filledQuantity: 0,
-  filledQuote: 0,
-  fills: [],
-  createdAt: AT - 60_000,
-  updatedAt: AT - 60_000,
-  ...o,
-});
+const order = (clientOrderId: string, o: Partial<Order> = {}): Order =>
+  restingOrder(clientOrderId, { quantity: 1, createdAt: AT - 60_000, updatedAt: AT - 60_000, ...o });
 const record = (r: Partial<HaltRecord> = {}): HaltRecord => ({
   haltId: '019abcde-0000-7000-8000-000000000001',
   portfolioId: 'p1',
