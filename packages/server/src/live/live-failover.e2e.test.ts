@@ -370,8 +370,11 @@ describe.skipIf(!available)(`live strategies on two processes (${reason})`, () =
         return ra.size > 0 && rb.size > 0 && ra.size + rb.size === RUNS && [...ra].every((r) => !rb.has(r));
       },
       { timeoutMs: 120_000, what: 'the runs split between the two processes' },
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}: A runs ${[...owned(a)].length}, B runs ${[...owned(b)].length}`);
+    ).catch(async (error: Error) => {
+      throw new Error(
+        `${error.message}: A runs ${[...owned(a)].length}, B runs ${[...owned(b)].length}; ` +
+          `A: ${await whereRunsAre(a)}; B's warnings: ${(await whereRunsAre(b)).split('warnings: ')[1]}`,
+      );
     });
     const ofA = [...owned(a)];
     // Let both act on a few candles, then kill A without a chance to stop or checkpoint.

@@ -4,6 +4,13 @@
  * them on the same log); `owns(runId)` is true when this member wins the rendezvous over the
  * members heard from within `ttlMs` (see assignment.ts). A stopped process drops out after the
  * ttl and its runs move to the others; a restarted one takes its share back.
+ *
+ * The ttl is judged where this member has read the log to — the time of its own last heartbeat
+ * read back — not by the wall clock. The candle consumer reads a heartbeat only after the candles
+ * before it were decided, so a busy member reads every heartbeat late: judged by the wall clock,
+ * one behind by more than the ttl heard no one else, kept every run it had and took the others'
+ * (a new member never got a share). Judged at its read position, it sees the members that were
+ * alive there, late but consistently, and hands their runs over.
  */
 import { type Clock, defineEvent, type EventEnvelope, type EventSource } from '@tickline/kernel';
 import { z } from 'zod';
@@ -21,6 +28,10 @@ export class RunnerMembership {
   readonly #clock: Clock;
   readonly #ttlMs: number;
   readonly #seen = new Map<string, number>();
+  /** The time of this member's own last heartbeat read back from the log, once one was. */
+  #readTo: number | undefined;
+  /** The latest heartbeat time read from the log, anyone's (a reader that has not met its own). */
+  #logTo: number | undefined;
 
   constructor(member: string, clock: Clock, ttlMs = 15_000) {
     this.member = member;
@@ -41,12 +52,26 @@ export class RunnerMembership {
     for (const e of events) {
       if (e.type !== RunnerHeartbeat.type) continue;
       const d = e.data as { member: string; at: number };
+      this.#logTo = Math.max(this.#logTo ?? d.at, d.at);
+      if (d.member === this.member) {
+        this.#readTo = Math.max(this.#readTo ?? d.at, d.at);
+        continue;
+      }
       if (d.at > (this.#seen.get(d.member) ?? -1)) this.#seen.set(d.member, d.at);
     }
   }
 
+  /**
+   * Whether this member read one of its own heartbeats back: it has read what the others
+   * published before it, so its member list is whole (a member that has not may be reading an
+   * old backlog, and would take every run).
+   */
+  readBack(): boolean {
+    return this.#readTo !== undefined;
+  }
+
   members(): string[] {
-    return liveMembers(this.#seen, this.#clock.now(), this.#ttlMs);
+    return liveMembers(this.#seen, this.#readTo ?? this.#logTo ?? this.#clock.now(), this.#ttlMs);
   }
 
   /** Whether this member runs `runId` now. */

@@ -241,13 +241,16 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
    * Starts the stored runs this member owns (rendezvous over the members heard from) and stops the
    * others. A run it gains — after a restart, or from a member that stopped — resumes from its
    * checkpoint: the candles after it are decided again, keyed as before, so none is skipped and no
-   * order is placed twice. Until two heartbeats have passed it owns nothing: it has not heard the
-   * others yet, and would take every run.
+   * order is placed twice. Until it read its own heartbeat back from the log (and two heartbeats
+   * passed) it owns nothing: it has not heard the others yet, and would take every run. A log that
+   * never brings its heartbeat back holds it for one ttl, after which it goes by what it heard.
    */
   async function sync(): Promise<void> {
     const listedAt = clock.now();
     const stored = await store.list();
-    const ready = clock.now() - startedAt >= 2 * settings.heartbeatMs;
+    const elapsed = clock.now() - startedAt;
+    const ready =
+      elapsed >= 2 * settings.heartbeatMs && (membership.readBack() || elapsed >= settings.memberTtlMs);
     const running = new Map(stored.filter((r) => r.state === 'running').map((r) => [r.id, r]));
     for (const local of host.runner.list()) {
       if (host.runner.enabling(local.id)) continue;
