@@ -84,7 +84,8 @@ export async function resultsOf(
   portfolioId: string,
   filter: { run?: string | undefined; symbol?: string | undefined },
 ) {
-  // The journal answers last changed first; fills of one time are booked in the order placed.
+  // The journal answers last changed first (placed last first among equal times): reversed, and
+  // fillsOf puts fills of one time in the order placed.
   const orders = (await journal.recent(portfolioId, RESULTS_MAX_ORDERS)).reverse();
   const { closed, open } = roundTrips(fillsOf(orders));
   const keep = (t: { run: string; symbol: string }) =>

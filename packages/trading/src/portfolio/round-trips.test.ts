@@ -150,6 +150,26 @@ describe('fillsOf', () => {
     expect(closed[0]!.profit).toBeCloseTo(0.998 * 10 - 0.3, 10);
   });
 
+  it('orders fills of one time as their orders were placed, whatever order the orders come in', () => {
+    seq = 0;
+    // The run is long 1; a force exit (manual sell of 1) is placed, then the run's next entry; both
+    // fill on the same bar. Listed by last change, either can come first.
+    const entry = order({ createdAt: T0 }, [{ time: T0 }]);
+    const forceExit = order(
+      { side: 'sell', origin: { kind: 'manual', userId: 'ada' }, createdAt: T0 + H, updatedAt: T0 + 2 * H },
+      [{ price: 110, time: T0 + 2 * H }],
+    );
+    const next = order({ createdAt: T0 + H + 1, updatedAt: T0 + 3 * H }, [{ price: 110, time: T0 + 2 * H }]);
+    for (const listed of [
+      [entry, forceExit, next],
+      [entry, next, forceExit],
+    ]) {
+      const { closed, open } = roundTrips(fillsOf(listed));
+      expect(closed.map((t) => [t.exitReason, t.quantity])).toEqual([['force_exit', 1]]);
+      expect(open.map((t) => t.quantity)).toEqual([1]);
+    }
+  });
+
   it('attributes a manual order to no run', () => {
     seq = 0;
     const manual = order({ origin: { kind: 'manual', userId: 'ada' } }, [{}]);

@@ -122,11 +122,15 @@ export function exitReasonOf(order: Pick<Order, 'type' | 'origin'>): string {
 
 /**
  * The fills of `orders`, oldest first, fees in quote, each attributed to its run. Fills of one time
- * keep the order of `orders`: pass them in the order they were placed.
+ * go in the order their orders were placed (`createdAt`; then the order of `orders`), as the books
+ * booked them. The journal lists orders by their last change, which moves an order each time it
+ * changes: a force exit's sell and the run's next entry filled on one bar then swapped places
+ * between two reads, and the same trade read as closed by the force exit, then as still open.
  */
 export function fillsOf(orders: Iterable<Order>): TradeFill[] {
   const fills: TradeFill[] = [];
-  for (const order of orders) {
+  const placed = [...orders].sort((a, b) => a.createdAt - b.createdAt);
+  for (const order of placed) {
     const run = order.origin?.kind === 'strategy' ? order.origin.strategyId : MANUAL_RUN;
     const reason = exitReasonOf(order);
     const { base } = symbolAssets(order.symbol);
