@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -32,6 +34,15 @@ const GRAPHQL_AS_NODE_LOADS_IT = fileURLToPath(new URL('./node_modules/graphql/i
  * scaled clusters of end-to-end files find it in their environment; each file makes its own database.
  */
 const POSTGRES_GLOBAL_SETUP = 'packages/testing/src/postgres/global-setup.ts';
+
+/**
+ * Node processes the tests start (sandbox processes forked by servers in a test, scripts) keep
+ * their type-stripped and compiled modules in Node's module compile cache, as `tickline` does
+ * (packages/server/src/bin.ts): the sandbox pool's file took 24.5 s of CPU without it and 17.6 s
+ * with it on this machine. Vitest's own workers transform through Vite and gain little. The
+ * workers inherit this variable, and their children from them.
+ */
+process.env.NODE_COMPILE_CACHE ??= join(tmpdir(), 'node-compile-cache');
 
 const E2E_FILES = ['packages/*/src/**/*.e2e.test.ts', 'packages/*/test/**/*.e2e.test.ts'];
 
