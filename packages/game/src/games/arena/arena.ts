@@ -55,22 +55,35 @@ export function arenaGame(options: ArenaOptions = {}) {
   const room = {};
   type State = RoomState<typeof room, typeof entity>;
 
-  /** The entity as the one row of a player table, so the zone's own checks run on it unchanged. */
+  /**
+   * The entity as the one row of a player table, so the zone's own checks run on it unchanged. One
+   * table per game, filled for each move: handlers run one at a time, and a table of seven arrays
+   * made per move was the largest allocation of a busy arena room.
+   */
+  const row = {
+    x: [0],
+    y: [0],
+    lastSeq: [-Infinity],
+    lastClientTick: [0],
+    lastMoveTick: [0],
+    rateWindow: [0],
+    rateCount: [0],
+  };
+  const table = row as unknown as PlayerTable;
+  const never = (n: number): number => (n === NEVER ? -Infinity : n);
+  const ever = (n: number): number => (n === -Infinity ? NEVER : n);
   function asTable(e: Entity): PlayerTable {
-    const never = (n: number): number => (n === NEVER ? -Infinity : n);
-    return {
-      x: [e.x],
-      y: [e.y],
-      // The engine has checked the sequence already; the arena judges ticks, rate and geometry.
-      lastSeq: [-Infinity],
-      lastClientTick: [never(e.lastClientTick)],
-      lastMoveTick: [never(e.lastMoveTick)],
-      rateWindow: [never(e.rateWindow)],
-      rateCount: [e.rateCount],
-    } as unknown as PlayerTable;
+    row.x[0] = e.x;
+    row.y[0] = e.y;
+    // The engine has checked the sequence already; the arena judges ticks, rate and geometry.
+    row.lastSeq[0] = -Infinity;
+    row.lastClientTick[0] = never(e.lastClientTick);
+    row.lastMoveTick[0] = never(e.lastMoveTick);
+    row.rateWindow[0] = never(e.rateWindow);
+    row.rateCount[0] = e.rateCount;
+    return table;
   }
   function keepCounters(e: Entity, t: PlayerTable): void {
-    const ever = (n: number): number => (n === -Infinity ? NEVER : n);
     e.lastClientTick = ever(t.lastClientTick[0]!);
     e.rateWindow = ever(t.rateWindow[0]!);
     e.rateCount = t.rateCount[0]!;
@@ -88,13 +101,24 @@ export function arenaGame(options: ArenaOptions = {}) {
     init: () => ({}),
     join(state: State, playerId, ctx) {
       const { x, y } = o.spawn;
-      state.entities.set(playerId, { x, y, lastClientTick: NEVER, lastMoveTick: NEVER, rateWindow: NEVER, rateCount: 0 });
+      state.entities.set(playerId, {
+        x,
+        y,
+        lastClientTick: NEVER,
+        lastMoveTick: NEVER,
+        rateWindow: NEVER,
+        rateCount: 0,
+      });
       ctx.emit(PlayerJoined, { zoneId: ctx.roomId, playerId, x, y, tick: ctx.tick }, playerId);
       return accept();
     },
     leave(state: State, playerId, ctx) {
       const e = state.entities.get(playerId)!;
-      ctx.emit(PlayerLeft, { zoneId: ctx.roomId, playerId, x: e.x, y: e.y, tick: ctx.tick, reason: 'left' }, playerId);
+      ctx.emit(
+        PlayerLeft,
+        { zoneId: ctx.roomId, playerId, x: e.x, y: e.y, tick: ctx.tick, reason: 'left' },
+        playerId,
+      );
     },
     command(state: State, playerId, move, ctx) {
       const e = state.entities.get(playerId)!;
@@ -107,7 +131,11 @@ export function arenaGame(options: ArenaOptions = {}) {
       e.y = move.y;
       e.lastMoveTick = move.tick;
       if (o.emitMoveEvents)
-        ctx.emit(PlayerMoved, { zoneId: ctx.roomId, playerId, x: move.x, y: move.y, tick: ctx.tick, seq: ctx.seq }, playerId);
+        ctx.emit(
+          PlayerMoved,
+          { zoneId: ctx.roomId, playerId, x: move.x, y: move.y, tick: ctx.tick, seq: ctx.seq },
+          playerId,
+        );
       return accept();
     },
   });
