@@ -28,10 +28,13 @@ class EntitiesDraft extends Map<string, Values> {
   readonly #base: Map<string, Values>;
   /** Copies of entities still at their place in the room's order (read or set). */
   readonly #copies = new Map<string, Values>();
-  /** Entities appended: new ids, or ids deleted and set again. */
-  readonly #added = new Map<string, Values>();
+  /**
+   * Entities appended: new ids, or ids deleted and set again. Made when first needed, as is
+   * `#deleted`: a draft is made for every command, and most only change an entity they read.
+   */
+  #added: Map<string, Values> | undefined;
   /** Ids of the room's own entities deleted. */
-  readonly #deleted = new Set<string>();
+  #deleted: Set<string> | undefined;
 
   constructor(base: Map<string, Values>) {
     super();
@@ -39,11 +42,11 @@ class EntitiesDraft extends Map<string, Values> {
   }
 
   #inBase(id: string): boolean {
-    return !this.#deleted.has(id) && this.#base.has(id);
+    return this.#deleted?.has(id) !== true && this.#base.has(id);
   }
 
   override get(id: string): Values | undefined {
-    const added = this.#added.get(id);
+    const added = this.#added?.get(id);
     if (added !== undefined) return added;
     if (!this.#inBase(id)) return undefined;
     let copy = this.#copies.get(id);
@@ -51,31 +54,32 @@ class EntitiesDraft extends Map<string, Values> {
     return copy;
   }
   override has(id: string): boolean {
-    return this.#added.has(id) || this.#inBase(id);
+    return this.#added?.has(id) === true || this.#inBase(id);
   }
   override set(id: string, values: Values): this {
-    if (!this.#added.has(id) && this.#inBase(id)) this.#copies.set(id, values);
-    else this.#added.set(id, values);
+    if (this.#added?.has(id) !== true && this.#inBase(id)) this.#copies.set(id, values);
+    else (this.#added ??= new Map()).set(id, values);
     return this;
   }
   override delete(id: string): boolean {
-    if (this.#added.delete(id)) return true;
+    if (this.#added?.delete(id) === true) return true;
     if (!this.#inBase(id)) return false;
-    this.#deleted.add(id);
+    (this.#deleted ??= new Set()).add(id);
     this.#copies.delete(id);
     return true;
   }
   override clear(): void {
-    for (const id of this.#base.keys()) this.#deleted.add(id);
+    const deleted = (this.#deleted ??= new Set());
+    for (const id of this.#base.keys()) deleted.add(id);
     this.#copies.clear();
-    this.#added.clear();
+    this.#added?.clear();
   }
   override get size(): number {
-    return this.#base.size - this.#deleted.size + this.#added.size;
+    return this.#base.size - (this.#deleted?.size ?? 0) + (this.#added?.size ?? 0);
   }
   override *entries(): MapIterator<[string, Values]> {
-    for (const id of this.#base.keys()) if (!this.#deleted.has(id)) yield [id, this.get(id)!];
-    yield* this.#added.entries();
+    for (const id of this.#base.keys()) if (this.#deleted?.has(id) !== true) yield [id, this.get(id)!];
+    if (this.#added !== undefined) yield* this.#added.entries();
   }
   override *keys(): MapIterator<string> {
     for (const [id] of this.entries()) yield id;
@@ -96,15 +100,15 @@ class EntitiesDraft extends Map<string, Values> {
   /** The entities the handler read, set or added: the only ones that may have changed. */
   *touched(): Iterable<[string, Values]> {
     yield* this.#copies;
-    yield* this.#added;
+    if (this.#added !== undefined) yield* this.#added;
   }
 
   /** Applies the draft's changes to the room's own Map (never to an entity object: those are replaced). */
   commit(): void {
     const base = this.#base;
-    for (const id of this.#deleted) base.delete(id);
+    if (this.#deleted !== undefined) for (const id of this.#deleted) base.delete(id);
     for (const [id, v] of this.#copies) base.set(id, v);
-    for (const [id, v] of this.#added) base.set(id, v);
+    if (this.#added !== undefined) for (const [id, v] of this.#added) base.set(id, v);
   }
 }
 
