@@ -106,6 +106,24 @@ describe('snapshot scheduler', () => {
     expect(scheduler.health().status).toBe(ServiceStatus.Degraded);
   });
 
+  it('snapshot scheduler - degraded from a failed write until a write works, however late the next', async () => {
+    const store = { ...createMemorySnapshotStore(), name: 'flaky', down: true };
+    const put = store.put.bind(store);
+    store.put = (snapshot) => (store.down ? Promise.reject(new Error('store down')) : put(snapshot));
+    const clock = new ManualClock(1_700_000_000_000);
+    const { scheduler } = await setup({ hot: store, clock, hotIntervalMs: 50 });
+    await scheduler.runRound('hot');
+    // The next failure comes long after this one (a late timer, a command timeout): still down.
+    clock.advance(10_000);
+    expect(scheduler.health()).toMatchObject({
+      status: ServiceStatus.Degraded,
+      detail: 'snapshot store flaky is failing',
+    });
+    store.down = false;
+    await scheduler.runRound('hot');
+    expect(scheduler.health().status).toBe(ServiceStatus.Up);
+  });
+
   it('snapshot scheduler - while a write hangs, later rounds for that store skip instead of piling up', async () => {
     const hung = brokenStore('hang');
     const { registry, scheduler } = await setup({ hot: hung });

@@ -68,7 +68,8 @@ export type SnapshotSource = ZoneSnapshotSource | StateSnapshotSource;
 
 const captureOf = (source: SnapshotSource): CapturedState =>
   'capture' in source ? source.capture() : captureZone(source.zone.snapshot());
-const labelOf = (source: SnapshotSource): string => ('capture' in source ? source.metricsLabel : source.zoneId);
+const labelOf = (source: SnapshotSource): string =>
+  'capture' in source ? source.metricsLabel : source.zoneId;
 
 /** Options for {@link SnapshotScheduler}. */
 export interface SnapshotSchedulerOptions {
@@ -120,7 +121,6 @@ export class SnapshotScheduler implements Service {
   readonly #beats: Service[] = [];
   readonly #inFlight = new Set<Promise<unknown>>();
   #logger: Logger;
-  #lastFailure: { store: string; at: number } | undefined;
   readonly #failing = new Set<string>();
   #running = false;
 
@@ -174,12 +174,19 @@ export class SnapshotScheduler implements Service {
     await within(Promise.allSettled([...this.#inFlight]), STOP_WAIT_MS);
   }
 
+  /**
+   * Degraded from a store's failed write until one of its writes works again. Judged by the time
+   * since the last failure (two hot intervals), a store down throughout read as up between two of
+   * its failures whenever the next one came late: a busy machine's late timer, or a write waiting
+   * out its command timeout.
+   */
   health(): ServiceHealth {
-    const failure = this.#lastFailure;
     const info = { zones: this.#zones.size, logPosition: this.#position.summary() };
     if (!this.#running) return { status: ServiceStatus.Stopped, info };
-    if (failure && this.#clock.now() - failure.at < 2 * this.#hotIntervalMs)
-      return { status: ServiceStatus.Degraded, detail: `snapshot store ${failure.store} is failing`, info };
+    if (this.#failing.size > 0 && this.#zones.size > 0) {
+      const detail = `snapshot store ${[...this.#failing].join(', ')} is failing`;
+      return { status: ServiceStatus.Degraded, detail, info };
+    }
     return { status: ServiceStatus.Up, info };
   }
 
@@ -260,7 +267,6 @@ export class SnapshotScheduler implements Service {
                 this.#logger.info({ store: store.name }, 'zone snapshot writes work again');
             } catch (error) {
               result.failed.push({ store: store.name, error });
-              this.#lastFailure = { store: store.name, at: this.#clock.now() };
               this.#metrics.write(store.name, kind, SnapshotWriteResult.Failed);
               // Once per outage in the log; the counter has every failure.
               if (!this.#failing.has(store.name)) {
