@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { requireBinary } from '../binary.ts';
 import { startNatsCluster } from './nats-cluster.ts';
 import { startNatsServer } from './nats-server.ts';
+import { until } from '../until.ts';
 
 const nats = requireBinary('nats-server', 'nats-server');
 
@@ -37,7 +38,23 @@ describe.skipIf(!nats.available)(`nats harness ${nats.reason ?? ''}`, () => {
       expect(info.config.num_replicas).toBe(3);
       await cluster.servers[0]!.kill();
       await cluster.servers[0]!.restart();
-      expect((await jsm.streams.info('R3')).cluster?.replicas).toHaveLength(2);
+      // Until the cluster agrees again: had the killed node led the stream, a new leader is being
+      // elected (info requests fail meanwhile), and the restarted node rejoins as a replica when
+      // it has caught up — seconds on a busy machine.
+      let last: unknown;
+      await until(
+        async () => {
+          last = await jsm.streams.info('R3').then(
+            (i) => i.cluster,
+            (error: Error) => error.message,
+          );
+          const c = last as { leader?: string; replicas?: unknown[] } | string;
+          return typeof c === 'object' && c.leader !== undefined && c.replicas?.length === 2;
+        },
+        { timeoutMs: 60_000, intervalMs: 250, what: 'a leader and two replicas of the R3 stream' },
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; last: ${JSON.stringify(last)}`);
+      });
       await nc.close();
     } finally {
       await cluster.cleanup();
