@@ -1,3 +1,4 @@
+import { until } from '@tickline/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMetricsRegistry, encodeEvent, type EventEnvelope, type Registry } from '@tickline/kernel';
 import { createInMemoryEventLog, type InMemoryEventLog } from '../memory/memory-event-log.ts';
@@ -304,7 +305,7 @@ describe('consumer runner', () => {
         throw new Error('still down');
       },
     });
-    while (calls === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await until(() => calls > 0, { timeoutMs: 15_000, what: 'the first failing attempt' });
     const started = Date.now();
     await runner.stop();
     expect(Date.now() - started).toBeLessThan(1_000);
@@ -342,7 +343,14 @@ describe('consumer runner', () => {
     await log.append(makeEvents(3).map((e) => recordOf(e)));
     const runner = await run({ handle: async () => {}, lagIntervalMs: 10 });
     await runner.idle();
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // The lag gauge is sampled every lagIntervalMs: wait for the sample that saw the log read.
+    await until(
+      async () => (await metrics.metrics()).includes('tickline_consumer_lag{consumer="projector"} 0'),
+      {
+        timeoutMs: 15_000,
+        what: 'the lag gauge to read 0',
+      },
+    );
     const text = await metrics.metrics();
     expect(text).toContain('tickline_consumer_processed_total{consumer="projector"} 3');
     expect(text).toContain('tickline_consumer_lag{consumer="projector"} 0');

@@ -1,3 +1,4 @@
+import { until } from '@tickline/testing';
 import { describe, expect, it } from 'vitest';
 import { metricValue, records, useTempLogs } from './testing/temp-log.ts';
 import { readFile, rm, writeFile } from 'node:fs/promises';
@@ -82,7 +83,10 @@ describe('embedded log writes', () => {
     for (let offset = 1; offset <= 10; offset++) await consumer.ack(offset);
     const read = async () =>
       JSON.parse(await readFile(join(logs.dir, CHECKPOINT_FILE), 'utf8')).consumers.c as number;
-    for (let i = 0; i < 50 && (await read()) !== 10; i++) await new Promise((r) => setTimeout(r, 20));
+    await until(async () => (await read()) === 10, {
+      timeoutMs: 15_000,
+      what: 'the checkpoint to record offset 10',
+    });
     expect(await read()).toBe(10);
   });
 

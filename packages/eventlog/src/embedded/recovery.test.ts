@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { until } from '@tickline/testing';
 import { describe, expect, it } from 'vitest';
 import {
   BODY_OFFSET,
@@ -102,9 +103,14 @@ describe('embedded log recovery', () => {
       details: { offset: victim.offset, next: victim.offset + 1 },
     });
     const consumer = await reopened.consumer('skips');
-    const fetched = [];
-    for (let i = 0; i < 10 && fetched.length < 59; i++)
-      fetched.push(...(await consumer.fetch({ max: 100, waitMs: 50 })));
+    const fetched: Array<{ offset: number }> = [];
+    await until(
+      async () => {
+        fetched.push(...(await consumer.fetch({ max: 100, waitMs: 50 })));
+        return fetched.length >= 59;
+      },
+      { timeoutMs: 15_000, what: 'the 59 readable records' },
+    );
     expect(fetched).toHaveLength(59);
     expect(fetched.some((r) => r.offset === victim.offset)).toBe(false);
   });
