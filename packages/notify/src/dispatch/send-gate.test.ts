@@ -1,3 +1,4 @@
+import { until } from '@tickline/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { createSendGate, type GateJob } from './send-gate.ts';
 
@@ -84,7 +85,10 @@ describe('send gate', () => {
     expect(gate.submit(running)).toBe(true);
     for (const j of waiting) expect(gate.submit(j)).toBe(true);
     expect(gate.submit(job('a', 't:x', started))).toBe(false);
-    await new Promise((r) => setTimeout(r, 200));
+    await until(() => waiting.flatMap((j) => j.expired).length >= 2, {
+      timeoutMs: 15_000,
+      what: 'both queued jobs to expire past maxWaitMs',
+    });
     expect(waiting.flatMap((j) => j.expired)).toHaveLength(2);
     expect(gate.stats()).toEqual({ inFlight: 1, queued: 0 });
     running.finish();
@@ -95,7 +99,13 @@ describe('send gate', () => {
   it('gate - expiry hands back only the jobs that waited too long; the later ones keep their turn', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'performance'] });
     try {
-      const gate = createSendGate({ total: 1, perTenant: 1, perTarget: 1, maxQueuedPerTenant: 10, maxWaitMs: 50 });
+      const gate = createSendGate({
+        total: 1,
+        perTenant: 1,
+        perTarget: 1,
+        maxQueuedPerTenant: 10,
+        maxWaitMs: 50,
+      });
       const started: string[] = [];
       const running = job('a', 't:x', started);
       const early = [job('a', 't:1', started), job('b', 't:2', started)];
