@@ -7,6 +7,7 @@ import {
   type EventEnvelope,
 } from '@tickline/kernel';
 import { DEFAULT_POSITION_STEP } from '../zone/zone-config.ts';
+import { until } from '@tickline/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createJoinTokens } from '../coordinator/join-token.ts';
 import { ZoneRunner } from '../loop/zone-runner.ts';
@@ -262,12 +263,14 @@ describe.each(['tcp', 'ws'] as const)('game transports over %s', (transport) => 
 
   it(`${transport} - after the grace period the player left and game.player.left is published`, async () => {
     server = await startServer({ resumeGraceMs: 200 });
+    const { runner } = server;
     const gone = await server.join(transport, 'gone');
     gone.client.drop();
     await gone.client.ended;
-    const deadline = Date.now() + 3000;
-    while (server.runner.zone.player('gone') && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 20));
+    await until(() => runner.zone.player('gone') === undefined, {
+      timeoutMs: 15_000,
+      what: 'the player to leave after the grace period',
+    });
     expect(server.runner.zone.player('gone')).toBeUndefined();
     const left = server.events.find((e) => e.type === 'game.player.left');
     expect(left?.data).toMatchObject({ playerId: 'gone', reason: 'disconnected' });
