@@ -1,4 +1,5 @@
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
+import { until } from '@tickline/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHub } from '../hub/hub.ts';
 import { createRealtimeGateway, type RealtimeGateway } from './gateway.ts';
@@ -76,8 +77,7 @@ describe('gateway - connections of another transport (GraphQL over graphql-ws)',
     await expect(g.admitConnection({ id: 'ada', sv: 1 }, ended().end)).rejects.toMatchObject({
       code: 'RT_SESSION_REVOKED',
     });
-    const deadline = Date.now() + 2_000;
-    while (!connection.closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await until(() => connection.closed, { timeoutMs: 15_000, what: 'the revoked connection to close' });
     expect(ada.reasons).toEqual(['RT_SESSION_REVOKED']);
     expect(g.stats().graphql.connections).toBe(0);
     connection.close('RT_SLOW_CONSUMER', 'again');
