@@ -1,6 +1,7 @@
 import { silentLogger, type EventEnvelope } from '@tickline/kernel';
 import { LatestStore } from '../latest/latest-store.ts';
 import type { Trade } from '../port/market-message.ts';
+import { until } from '@tickline/testing';
 import { describe, expect, it } from 'vitest';
 import { createMarketDelivery } from './market-delivery.ts';
 
@@ -54,7 +55,10 @@ describe('market delivery', () => {
         envelope('market.candle.closed', { symbol: 'BTC-USDT', interval: '1m', openTime: T0 }, 'c1'),
       );
       delivery.deliver(events);
-      await new Promise((resolve) => setTimeout(resolve, 60));
+      const tickerCount = () => published.filter((p) => p.channel === 'market:BTC-USDT:ticker').length;
+      await until(() => tickerCount() >= 1, { timeoutMs: 15_000, what: 'the throttled ticker' });
+      // Two more ticker intervals with no new trade: a second ticker would have come by then.
+      await new Promise((resolve) => setTimeout(resolve, 40));
       expect(published.filter((p) => p.channel === 'market:BTC-USDT:trades').map((p) => p.id)).toEqual([
         't1',
         't2',
