@@ -1,3 +1,4 @@
+import { until as untilShared } from '@tickline/testing';
 import { EventSource } from 'eventsource';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTicklineClient, type TicklineClient } from './client.ts';
@@ -26,12 +27,9 @@ function newClient(baseUrl: string): TicklineClient {
   });
 }
 
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+/** Waits for `check`, bounded generously: reconnects and resumes are slow on a busy machine. */
+async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  await untilShared(check, { timeoutMs, what });
 }
 
 /** Signs a new user up and subscribes to their `user:` channel, recording everything. */

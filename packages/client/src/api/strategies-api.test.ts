@@ -5,6 +5,7 @@
  */
 import { createStrategyTestApp, HOUR, SMA_CROSS_SOURCE, T0, waveCandles } from '@tickline/strategy/internal';
 import type { StrategyTestApp } from '@tickline/strategy/internal';
+import { until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTicklineClient, type TicklineClient } from '../index.ts';
 import type { FetchLike } from '../http/http-client.ts';
@@ -65,10 +66,13 @@ describe('client strategies and backtests over the real routes', () => {
     });
     expect(run.status).toBe('queued');
     let detail = await client.backtests.get(run.id);
-    for (let i = 0; i < 600 && ['queued', 'running'].includes(detail.backtest.status); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      detail = await client.backtests.get(run.id);
-    }
+    await until(
+      async () => {
+        detail = await client.backtests.get(run.id);
+        return !['queued', 'running'].includes(detail.backtest.status);
+      },
+      { timeoutMs: 100_000, intervalMs: 100, what: 'the backtest to finish' },
+    );
     expect(detail.backtest.status).toBe('succeeded');
     expect(detail.result?.bars).toBe(300);
     const { trades } = await client.backtests.trades(run.id);
