@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, initialAdminToken } from '../testing/api-clients.ts';
-import { startTicklineServer, type RunningServer } from '@tickline/testing';
+import { startTicklineServer, until, type RunningServer } from '@tickline/testing';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-e2e-graphql-'));
 const env = {
@@ -53,21 +53,22 @@ afterAll(async () => {
 describe('graphql - through the tickline process', () => {
   it('graphql - a signed-in user reads the account, keys and live tickers in one request', async () => {
     let last: any;
-    const deadline = Date.now() + 20_000;
-    do {
-      const response = await graphql(
-        {
-          query:
-            '{ me { userId role kind } apiKeys { pageInfo { totalCount } } markets { nodes { symbol ticker { last { price } } } } }',
-        },
-        { authorization: `Bearer ${adminToken}` },
-      );
-      expect(response.status).toBe(200);
-      expect(response.body.errors).toBeUndefined();
-      last = response.body.data;
-      if (last.markets.nodes[0]?.ticker.last) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    } while (Date.now() < deadline);
+    await until(
+      async () => {
+        const response = await graphql(
+          {
+            query:
+              '{ me { userId role kind } apiKeys { pageInfo { totalCount } } markets { nodes { symbol ticker { last { price } } } } }',
+          },
+          { authorization: `Bearer ${adminToken}` },
+        );
+        expect(response.status).toBe(200);
+        expect(response.body.errors).toBeUndefined();
+        last = response.body.data;
+        return Boolean(last.markets.nodes[0]?.ticker.last);
+      },
+      { timeoutMs: 60_000, intervalMs: 200, what: 'a live BTC-USDT ticker over GraphQL' },
+    );
     expect(last.me).toMatchObject({ role: 'admin', kind: 'user' });
     expect(last.markets.nodes[0]).toMatchObject({
       symbol: 'BTC-USDT',

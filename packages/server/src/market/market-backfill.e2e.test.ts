@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { BinanceMock } from '@tickline/market/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, initialAdminToken } from '../testing/api-clients.ts';
-import { startTicklineServer, type RunningServer } from '@tickline/testing';
+import { startTicklineServer, until, type RunningServer } from '@tickline/testing';
 
 const MINUTE = 60_000;
 // The first run looks back an hour: the venue's three minutes are from half an hour ago.
@@ -72,17 +72,19 @@ describe('market - scheduled backfill through the tickline process', () => {
     expect(run.body.run.details).toMatchObject({ symbols: 1, candles: 3 });
 
     let candles: Array<{ openTime: number; close: number; exchange: string }> = [];
-    const deadline = Date.now() + 20_000;
-    while (candles.length < 3 && Date.now() < deadline) {
-      const answer = await callJson(
-        server!.url,
-        'GET',
-        `/api/v1/markets/BTC-USDT/candles?interval=1m&from=${T0}&to=${T0 + 3 * MINUTE}`,
-        { bearer: adminToken },
-      );
-      candles = answer.status === 200 ? answer.body.candles : [];
-      if (candles.length < 3) await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await until(
+      async () => {
+        const answer = await callJson(
+          server!.url,
+          'GET',
+          `/api/v1/markets/BTC-USDT/candles?interval=1m&from=${T0}&to=${T0 + 3 * MINUTE}`,
+          { bearer: adminToken },
+        );
+        candles = answer.status === 200 ? answer.body.candles : [];
+        return candles.length >= 3;
+      },
+      { timeoutMs: 60_000, intervalMs: 200, what: 'the three backfilled candles' },
+    );
     expect(candles.map((c) => [c.exchange, c.openTime, c.close])).toEqual([
       ['binance', T0, 105],
       ['binance', T0 + MINUTE, 106],

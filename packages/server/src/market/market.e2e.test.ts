@@ -68,14 +68,19 @@ async function poll(
   bearer?: string,
 ): Promise<any> {
   let body: any;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const response = await get(path, bearer);
-    body = response.body;
-    if (response.status === 200 && check(body)) return body;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  try {
+    await until(
+      async () => {
+        const response = await get(path, bearer);
+        body = response.body;
+        return response.status === 200 && check(body);
+      },
+      { timeoutMs: 60_000, intervalMs: 200, what },
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}: ${JSON.stringify(body)}`, { cause: error });
   }
+  return body;
 }
 
 beforeAll(async () => {

@@ -21,7 +21,7 @@ import {
   streamTicket,
 } from '../testing/api-clients.ts';
 import { joinAndWalk } from '../testing/game-walk.ts';
-import { startTicklineServer, type RunningServer } from '@tickline/testing';
+import { startTicklineServer, until, type RunningServer } from '@tickline/testing';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tickline-platform-e2e-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -78,13 +78,15 @@ describe('platform - tickline start', () => {
       expect(await refused.refused).toBe(403);
       refused.close();
       let online: string[] = [];
-      const deadline = Date.now() + 20_000;
-      while (Date.now() < deadline && online.length < 2) {
-        online = (await asAdmin('/players?online=true')).body.players.map(
-          (p: { playerId: string }) => p.playerId,
-        );
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await until(
+        async () => {
+          online = (await asAdmin('/players?online=true')).body.players.map(
+            (p: { playerId: string }) => p.playerId,
+          );
+          return online.length >= 2;
+        },
+        { timeoutMs: 60_000, intervalMs: 100, what: 'both players online' },
+      );
       expect(online.sort()).toEqual([alice.userId, bob.userId].sort());
       const detail = await asAdmin(`/players/${alice.userId}`);
       expect(detail.body).toMatchObject({
@@ -95,10 +97,11 @@ describe('platform - tickline start', () => {
       const movements = await asAdmin(`/players/${alice.userId}/movements`);
       expect(movements.body.movements.length).toBeGreaterThanOrEqual(11); // joined + 10 moves
       let lag = await lagOf(server.url, admin);
-      for (let i = 0; i < 100 && lag !== 0; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        lag = await lagOf(server.url, admin);
-      }
+      await until(async () => (lag = await lagOf(server.url, admin)) === 0, {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+        what: 'the projections to catch up (lag 0)',
+      });
       expect(lag).toBe(0);
 
       // Moves in flight, then SIGKILL: no drain, no flush, a batch may be half-consumed.
@@ -111,11 +114,11 @@ describe('platform - tickline start', () => {
 
       server = await startTicklineServer(env);
       const again = await initialAdminToken(server.url, dataDir);
-      lag = await lagOf(server.url, again);
-      for (let i = 0; i < 200 && lag !== 0; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        lag = await lagOf(server.url, again);
-      }
+      await until(async () => (lag = await lagOf(server.url, again)) === 0, {
+        timeoutMs: 60_000,
+        intervalMs: 100,
+        what: 'the projections to catch up after the restart (lag 0)',
+      });
       expect(lag).toBe(0);
       const audit = await callJson(server.url, 'GET', '/api/v1/admin/audit', { bearer: again });
       expect(audit.body.entries.map((e: { action: string }) => e.action)).toContain('player.lookup');

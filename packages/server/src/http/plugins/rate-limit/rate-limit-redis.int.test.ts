@@ -1,5 +1,5 @@
 import { createMetricsRegistry, silentLogger, type Registry } from '@tickline/kernel';
-import { requireRedisServer, startRedis, type RedisServerHandle } from '@tickline/testing';
+import { requireRedisServer, startRedis, until, type RedisServerHandle } from '@tickline/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../app.ts';
@@ -169,10 +169,6 @@ describe.skipIf(!found.available)(`rate limit on Redis ${found.reason ?? ''}`, (
   });
 });
 
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  await until(condition, { timeoutMs, intervalMs: 20, what: 'the Redis store to be connected' });
 }
