@@ -122,7 +122,7 @@ describe('GameClient against the game server', () => {
     const b = new GameClient({ url: `ws://127.0.0.1:${wsPort}${ws.path}`, token: token() });
     await a.connect();
     const welcomeB = await b.connect();
-    await expect.poll(() => a.others().map((p) => p.id), { timeout: 3000 }).toContain(welcomeB.playerId);
+    await expect.poll(() => a.others().map((p) => p.id), { timeout: 30_000 }).toContain(welcomeB.playerId);
     a.close();
     b.close();
   });
@@ -150,7 +150,7 @@ describe('GameClient against the game server', () => {
     await first;
     const resumed = next<{ sessionId: string; resumed: boolean; lastSeq: number }>(client, 'resumed');
     proxy.cut();
-    await expect.poll(() => client.state, { timeout: 2000 }).not.toBe(GameClientState.Connected);
+    await expect.poll(() => client.state, { timeout: 30_000 }).not.toBe(GameClientState.Connected);
     const again = await resumed;
     expect(again).toMatchObject({ sessionId: welcome.sessionId, resumed: true, lastSeq: 1 });
     expect(client.state).toBe(GameClientState.Connected);
