@@ -83,7 +83,7 @@ describe.skipIf(!found.available)(`zone directory on Redis ${found.reason ?? ''}
     await gateway.service.start(context);
     let client: TestGameClient | undefined;
     try {
-      await until(() => gateway.coordinator.list().some((z) => z.zoneId === 'east'), { timeoutMs: 5_000 });
+      await until(() => gateway.coordinator.list().some((z) => z.zoneId === 'east'), { timeoutMs: 30_000 });
       const ticket = gateway.coordinator.join('remote-player');
       expect(ticket).toMatchObject({ zone: 'east', tcp: `tcp://127.0.0.1:${tcpPort}`, ws: null });
       client = await TestGameClient.tcp(tcpPort);
@@ -93,12 +93,12 @@ describe.skipIf(!found.available)(`zone directory on Redis ${found.reason ?? ''}
         zoneId: 'east',
       });
       await until(() => gateway.coordinator.list().find((z) => z.zoneId === 'east')?.players === 1, {
-        timeoutMs: 5_000,
+        timeoutMs: 30_000,
       });
 
       // A graceful stop takes the zone out of the directory; the gateway drops it on its next read.
       await zones.stop();
-      await until(() => !gateway.coordinator.list().some((z) => z.zoneId === 'east'), { timeoutMs: 3_000 });
+      await until(() => !gateway.coordinator.list().some((z) => z.zoneId === 'east'), { timeoutMs: 30_000 });
       expect(() => gateway.coordinator.join('late')).toThrow(/every zone is full or draining/);
     } finally {
       client?.drop();

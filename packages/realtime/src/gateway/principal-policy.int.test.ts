@@ -45,7 +45,7 @@ describe('gateway - streams per user and revocation', () => {
     first.ws.close();
     await first.closed;
     await until(() => a.gateway.stats().ws.connections + b.gateway.stats().ws.connections === 2, {
-      timeoutMs: 5_000,
+      timeoutMs: 30_000,
       what: 'a release',
     });
     expect(await open(a, 'ada').status).toBe(101);
@@ -69,7 +69,7 @@ describe('gateway - streams per user and revocation', () => {
     revoked.add('eve');
     expect(await ws.closed).toBe(CloseCode.SessionRevoked);
     await until(() => t.gateway.stats().sse.connections === 0, {
-      timeoutMs: 5_000,
+      timeoutMs: 30_000,
       what: 'the SSE stream closed',
     });
     expect(other.ws.readyState).toBe(WebSocket.OPEN);

@@ -50,18 +50,18 @@ describe('sse - request parser release', () => {
     const opened: Opened[] = [];
     const port = await listen(opened);
     const c = client(port, GET);
-    await until(() => opened.length === 1, { timeoutMs: 5_000, what: 'the stream' });
+    await until(() => opened.length === 1, { timeoutMs: 30_000, what: 'the stream' });
     const { request, response, released } = opened[0]!;
     expect(released).toBe(true);
     expect((request.socket as Socket & { parser: unknown }).parser).toBeNull();
 
     response.socket!.write('data: one\n\n');
-    await until(() => c.text().includes('data: one'), { timeoutMs: 5_000, what: 'the first frame' });
+    await until(() => c.text().includes('data: one'), { timeoutMs: 30_000, what: 'the first frame' });
     // A second request (or garbage) on the stream's connection: read and dropped, no parse error.
     c.socket.write('GET /other HTTP/1.1\r\nHost: x\r\n\r\nnot http at all\r\n\r\n');
     await new Promise((resolve) => setTimeout(resolve, 100));
     response.socket!.write('data: two\n\n');
-    await until(() => c.text().includes('data: two'), { timeoutMs: 5_000, what: 'the second frame' });
+    await until(() => c.text().includes('data: two'), { timeoutMs: 30_000, what: 'the second frame' });
     expect(opened).toHaveLength(1);
     expect(c.text()).not.toContain('400 Bad Request');
 
@@ -75,7 +75,7 @@ describe('sse - request parser release', () => {
     const opened: Opened[] = [];
     const port = await listen(opened);
     client(port, 'POST /stream HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n');
-    await until(() => opened.length === 1, { timeoutMs: 5_000, what: 'the stream' });
+    await until(() => opened.length === 1, { timeoutMs: 30_000, what: 'the stream' });
     expect(opened[0]!.released).toBe(false);
     expect((opened[0]!.request.socket as Socket & { parser: unknown }).parser).not.toBeNull();
   });
@@ -84,7 +84,7 @@ describe('sse - request parser release', () => {
     const opened: Opened[] = [];
     const port = await listen(opened);
     const c = client(port, GET);
-    await until(() => opened.length === 1, { timeoutMs: 5_000, what: 'the stream' });
+    await until(() => opened.length === 1, { timeoutMs: 30_000, what: 'the stream' });
     expect(opened[0]!.released).toBe(true);
     const closed = new Promise((resolve) => opened[0]!.response.once('close', resolve));
     c.socket.destroy();

@@ -53,7 +53,7 @@ describe('sse - delivery', () => {
   it('sse - a real EventSource receives events with id, type and channel', async () => {
     t = await startTestGateway();
     const { events } = open(t.streamUrl(['user:u1', 'market:BTC-USD:trades']));
-    await until(() => events.length === 1, { timeoutMs: 5_000, what: 'subscribed' });
+    await until(() => events.length === 1, { timeoutMs: 30_000, what: 'subscribed' });
     expect(events[0]).toMatchObject({
       type: 'subscribed',
       data: { channels: ['user:u1', 'market:BTC-USD:trades'], resumed: false },
@@ -91,7 +91,7 @@ describe('sse - delivery', () => {
     req.end();
     try {
       await until(() => chunks.join('').split(':\n\n').length - 1 >= 3, {
-        timeoutMs: 5_000,
+        timeoutMs: 30_000,
         what: 'three keep-alive comments',
       });
       expect(chunks.join('')).not.toContain('event: test.event');
@@ -110,7 +110,7 @@ describe('sse - resume', () => {
     await until(() => live(first.events).length === 1);
     first.es.close();
     await until(() => t!.hub.subscriberCount() === 0, {
-      timeoutMs: 5_000,
+      timeoutMs: 30_000,
       what: 'the first stream to be released',
     });
     const missed = Array.from({ length: 100 }, (_, n) => publish(t!.hub, 'user:u1', n + 1));
@@ -235,7 +235,7 @@ describe('sse - refusals and clean-up', () => {
     expect(t.gateway.stats().sse.connections).toBe(2);
     for (const s of streams) s.es.close();
     await until(() => t!.hub.subscriberCount() === 0 && t!.gateway.stats().sse.connections === 0, {
-      timeoutMs: 5_000,
+      timeoutMs: 30_000,
       what: 'release',
     });
     expect(t.hub.stats().channels).toBe(0);
@@ -250,7 +250,7 @@ describe('sse - refusals and clean-up', () => {
       held.push(new WeakRef(request), new WeakRef(response)),
     );
     const { es, events } = open(t.streamUrl(['user:u1']));
-    await until(() => events.length === 1, { timeoutMs: 5_000, what: 'the stream' });
+    await until(() => events.length === 1, { timeoutMs: 30_000, what: 'the stream' });
     expect(held).toHaveLength(2);
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
@@ -262,10 +262,10 @@ describe('sse - refusals and clean-up', () => {
       { timeoutMs: 10_000, what: 'the request and response collected' },
     );
     const sent = [1, 2, 3].map((n) => publish(t!.hub, 'user:u1', n));
-    await until(() => live(events).length === 3, { timeoutMs: 5_000, what: 'events after the collection' });
+    await until(() => live(events).length === 3, { timeoutMs: 30_000, what: 'events after the collection' });
     expect(live(events).map((e) => e.id)).toEqual(sent.map((e) => e.id));
     es.close();
-    await until(() => t!.gateway.stats().sse.connections === 0, { timeoutMs: 5_000, what: 'release' });
+    await until(() => t!.gateway.stats().sse.connections === 0, { timeoutMs: 30_000, what: 'release' });
     // Its end is logged as a request's (the app's response hooks never see it), without the query.
     await until(() => logged.some((line) => line.msg === 'request completed'), { what: 'the access log' });
     expect(logged.find((line) => line.msg === 'request completed')).toMatchObject({

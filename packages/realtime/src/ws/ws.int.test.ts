@@ -50,7 +50,7 @@ async function connect(
     send: (message) => ws.send(JSON.stringify(message)),
     async next(type, from = 0) {
       await until(() => messages.slice(from).some((m) => m.type === type), {
-        timeoutMs: 5_000,
+        timeoutMs: 30_000,
         what: `a "${type}" message`,
       });
       return messages.slice(from).find((m) => m.type === type);
@@ -243,7 +243,7 @@ describe('ws - liveness and clean-up', () => {
     expect(t.hub.subscriberCount()).toBe(3);
     for (const c of clients) c.ws.close();
     await until(() => t!.hub.subscriberCount() === 0 && t!.gateway.stats().ws.connections === 0, {
-      timeoutMs: 5_000,
+      timeoutMs: 30_000,
       what: 'release',
     });
   });

@@ -73,7 +73,7 @@ describe('books follower (in-memory log, PGlite)', () => {
       });
       await append([opened]);
       // Opened at once, from the log, before the projection (another process) ran.
-      await until(() => books.has(P), { timeoutMs: 5_000 });
+      await until(() => books.has(P), { timeoutMs: 30_000 });
       expect(books.cash(P)).toBe(10_000);
 
       // Two fills another process booked: on the log, not yet in SQL — the books wait.
@@ -88,7 +88,7 @@ describe('books follower (in-memory log, PGlite)', () => {
       expect(books.cash(P)).toBe(10_000);
       await projection.apply([fills[1]!]);
       await until(() => books.cash(P) === 10_000 - 200 - 110, {
-        timeoutMs: 5_000,
+        timeoutMs: 30_000,
         what: 'the books caught up',
       });
       expect(books.position(P, 'BTC-USDT')?.quantity).toBe(3);
@@ -103,7 +103,7 @@ describe('books follower (in-memory log, PGlite)', () => {
       expect(books.position(P, 'BTC-USDT')?.quantity).toBe(4);
       await projection.apply([own]);
       await until(() => books.position(P, 'BTC-USDT')?.quantity === 5, {
-        timeoutMs: 5_000,
+        timeoutMs: 30_000,
         what: 'both the own fill and the other process’s',
       });
       expect(books.cash(P)).toBe(10_000 - 200 - 110 - 120 - 90);
