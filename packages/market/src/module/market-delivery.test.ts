@@ -57,8 +57,12 @@ describe('market delivery', () => {
       delivery.deliver(events);
       const tickerCount = () => published.filter((p) => p.channel === 'market:BTC-USDT:ticker').length;
       await until(() => tickerCount() >= 1, { timeoutMs: 15_000, what: 'the throttled ticker' });
-      // Two more ticker intervals with no new trade: a second ticker would have come by then.
-      await new Promise((resolve) => setTimeout(resolve, 40));
+      // A later ticker round, proven by another symbol's ticker: BTC had no new trade, so none.
+      delivery.deliver([envelope('market.trade', { ...trade(6), symbol: 'ETH-USDT' }, 'e6')]);
+      await until(() => published.some((p) => p.channel === 'market:ETH-USDT:ticker'), {
+        timeoutMs: 15_000,
+        what: 'a later ticker round',
+      });
       expect(published.filter((p) => p.channel === 'market:BTC-USDT:trades').map((p) => p.id)).toEqual([
         't1',
         't2',
