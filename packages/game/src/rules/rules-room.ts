@@ -22,6 +22,7 @@ import { EntityHandles, fullFrame, RoomDeltaTracker } from './room-delta.ts';
 import { RoomClosed } from './room-events.ts';
 import { restoreRoomState, ROOM_SNAPSHOT_FORMAT, type RoomSnapshot } from './room-snapshot.ts';
 import { roomVisibility, type RoomVisibility, type StateLike } from './room-visibility.ts';
+import { seesWholeRoom } from './spatial-grid.ts';
 import type { AnyGameRules, Decision, RoomState, RulesContext } from './types.ts';
 
 import {
@@ -263,7 +264,10 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   #viewFrames(tick: number, result: RoomStepResult): void {
     const visibility = this.#visibility;
     const frames = (result.viewFrames = new Map());
-    const whole = this.game.spatial && visibility.uniform ? this.#seesWhole(this.game.spatial) : undefined;
+    const whole =
+      this.game.spatial && visibility.uniform
+        ? seesWholeRoom(this.#state.entities, this.game.spatial)
+        : undefined;
     if (whole) {
       // Leaving the group: a tracker of its own that has sent what the group was sent up to now.
       for (const id of this.#seeAll)
@@ -290,34 +294,6 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
         this.#seeAll.add(id);
       }
     }
-  }
-
-  /**
-   * Whether a player sees every entity of the room this tick: the corner of the entities' bounding
-   * box farthest from it is within the view radius (one pass over the room, then O(1) a player).
-   */
-  #seesWhole(spatial: { x: string; y: string; viewRadius: number }): (id: string) => boolean {
-    let minX = Infinity;
-    let minY = Infinity;
-    let maxX = -Infinity;
-    let maxY = -Infinity;
-    const entities = this.#state.entities as Map<string, Record<string, number>>;
-    for (const e of entities.values()) {
-      const x = e[spatial.x]!;
-      const y = e[spatial.y]!;
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-    }
-    const r2 = spatial.viewRadius * spatial.viewRadius;
-    return (id) => {
-      const me = entities.get(id);
-      if (me === undefined) return false;
-      const dx = Math.max(me[spatial.x]! - minX, maxX - me[spatial.x]!);
-      const dy = Math.max(me[spatial.y]! - minY, maxY - me[spatial.y]!);
-      return dx * dx + dy * dy <= r2;
-    };
   }
 
   /** The room as plain data (MessagePack- and JSON-safe). */

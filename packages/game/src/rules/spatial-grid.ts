@@ -31,7 +31,8 @@ export function spatialViews(state: StateLike, spatial: Spatial): (viewerId: str
   for (const entry of state.entities) {
     const cx = Math.floor((entry[1][spatial.x] as number) / r);
     const cy = Math.floor((entry[1][spatial.y] as number) / r);
-    if (!(Math.abs(cx) < MAX_CELL && Math.abs(cy) < MAX_CELL)) return (id) => visibleState(state, id, spatial);
+    if (!(Math.abs(cx) < MAX_CELL && Math.abs(cy) < MAX_CELL))
+      return (id) => visibleState(state, id, spatial);
     const key = cellKey(cx, cy);
     const cell = cells.get(key);
     if (cell === undefined) cells.set(key, [entry]);
@@ -57,5 +58,34 @@ export function spatialViews(state: StateLike, spatial: Spatial): (viewerId: str
         }
       }
     return { room: state.room, entities };
+  };
+}
+
+/**
+ * Whether a player sees every entity of the room this tick: the corner of the entities' bounding
+ * box farthest from it is within the view radius (one pass over the room, then O(1) a player).
+ */
+export function seesWholeRoom(entities: Map<string, Values>, spatial: Spatial): (id: string) => boolean {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const e of entities.values()) {
+    const x = e[spatial.x] as number;
+    const y = e[spatial.y] as number;
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
+  }
+  const r2 = spatial.viewRadius * spatial.viewRadius;
+  return (id) => {
+    const me = entities.get(id);
+    if (me === undefined) return false;
+    const mx = me[spatial.x] as number;
+    const my = me[spatial.y] as number;
+    const dx = Math.max(mx - minX, maxX - mx);
+    const dy = Math.max(my - minY, maxY - my);
+    return dx * dx + dy * dy <= r2;
   };
 }
