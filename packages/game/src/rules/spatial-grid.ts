@@ -1,7 +1,8 @@
 /**
  * @module The interest grid of a spatial rules room: entities bucketed once a step into square
  * cells as wide as the view radius, so a viewer's candidates are the 3 × 3 cells around it — not
- * every entity of the room (O(players × entities) a step, most of a large room's step before).
+ * every entity of the room (O(players × entities) a step, most of a large room's step before);
+ * and the bounding-box test of which players see the whole room (they share one frame).
  */
 import { visibleState } from './room-delta.ts';
 
