@@ -253,12 +253,17 @@ async function whereRunsAre(server: RunningServer): Promise<string> {
     (r) =>
       `${r.id.slice(-6)} ${r.state}${r.pause ? ` (${r.pause})` : ''}@${r.at === null ? '-' : (Number(r.at) - T0) / MINUTE}`,
   );
-  const warnings = server
+  return `decided up to candle: ${decided.join(', ')}; stored: ${states.join(', ')}; warnings: ${warningsOf(server)}`;
+}
+
+/** The process's last warnings and errors, one line. */
+function warningsOf(server: RunningServer): string {
+  return server
     .logLines()
     .filter((l) => ['warn', 'error', 'fatal'].includes(String(l.level)))
     .slice(-15)
-    .map((l) => `${String(l.msg)} ${JSON.stringify({ run: l.run, code: l.code, err: l.err })}`);
-  return `decided up to candle: ${decided.join(', ')}; stored: ${states.join(', ')}; warnings: ${warnings.join(' | ')}`;
+    .map((l) => `${String(l.msg)} ${JSON.stringify({ run: l.run, code: l.code, err: l.err })}`)
+    .join(' | ');
 }
 
 /** Pids of the live sandbox processes (children running live-process-entry) of `parent`. */
@@ -373,7 +378,7 @@ describe.skipIf(!available)(`live strategies on two processes (${reason})`, () =
     ).catch(async (error: Error) => {
       throw new Error(
         `${error.message}: A runs ${[...owned(a)].length}, B runs ${[...owned(b)].length}; ` +
-          `A: ${await whereRunsAre(a)}; B's warnings: ${(await whereRunsAre(b)).split('warnings: ')[1]}`,
+          `A: ${await whereRunsAre(a)}; B's warnings: ${warningsOf(b)}`,
       );
     });
     const ofA = [...owned(a)];
