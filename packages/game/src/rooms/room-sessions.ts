@@ -32,12 +32,14 @@ export type { RoomSession } from '../session/session-state.ts';
 /** The zone claim of a join token for rules rooms (`POST /game/rooms/join` issues them). */
 export const ROOM_TOKEN_SCOPE = 'rooms';
 
-
 /** What the room side needs of the connection owner. */
 export interface RoomLinkOps {
   send(link: Link, message: ServerMessage): void;
-  /** Sends one encoded message shared with other links (framed once per framing). @default encodes per link */
-  sendShared?(link: Link, message: SharedMessage): void;
+  /**
+   * Sends one encoded message shared with other links (framed once per framing), then `after` if
+   * given, in one socket write. @default encodes per link
+   */
+  sendShared?(link: Link, message: SharedMessage, after?: ServerMessage): void;
   close(link: Link, code: string, message: string): void;
 }
 
@@ -83,7 +85,9 @@ export class RoomSessions {
   }
 
   /** The room and seat of a player, if any (tests, admin). */
-  sessionOf(playerId: string): { roomId: string | undefined; joined: boolean; connected: boolean } | undefined {
+  sessionOf(
+    playerId: string,
+  ): { roomId: string | undefined; joined: boolean; connected: boolean } | undefined {
     const s = this.#byPlayer.get(playerId);
     return s && { roomId: s.runner?.roomId, joined: s.joined, connected: s.link !== undefined };
   }
@@ -145,7 +149,8 @@ export class RoomSessions {
     }
     let runner: RoomRunner | undefined;
     if (message.room !== undefined || message.code !== undefined) {
-      runner = message.room !== undefined ? this.#registry.get(message.room) : this.#registry.byCode(message.code!);
+      runner =
+        message.room !== undefined ? this.#registry.get(message.room) : this.#registry.byCode(message.code!);
       // A private room answers only to its code: its id alone does not let anyone in.
       if (!runner || (runner.code !== undefined && runner.code !== message.code?.toUpperCase()))
         return ops.close(link, CloseCode.RoomUnknown, 'no such room here, or the wrong code');
@@ -208,7 +213,10 @@ export class RoomSessions {
       });
     // Not MessagePack at all reaches the room as undefined: its strict decoder refuses it with the seq.
     const command = decodeRoomCommand(message.command);
-    runner.submit({ kind: 'command', playerId: session.playerId, seq: message.seq, command }, message.command);
+    runner.submit(
+      { kind: 'command', playerId: session.playerId, seq: message.seq, command },
+      message.command,
+    );
   }
 
   /** The link closed: a queued player leaves the queue, a seated one keeps its seat for the grace. */
@@ -226,7 +234,8 @@ export class RoomSessions {
   sweep(): void {
     const now = this.#clock.monotonic();
     for (const session of [...this.#byPlayer.values()])
-      if (session.droppedAt !== undefined && now - session.droppedAt >= this.#graceMs) this.#end(session, 'disconnected');
+      if (session.droppedAt !== undefined && now - session.droppedAt >= this.#graceMs)
+        this.#end(session, 'disconnected');
     this.#registry.sweep();
   }
 
@@ -273,7 +282,12 @@ export class RoomSessions {
       lastSeq: runner.room.lastSeqOf(session.playerId) ?? 0,
       resumed,
     });
-    ops.send(link, { type: MessageType.RoomFrame, tick: runner.tick, ack: -1, frame: runner.fullFrame(session.playerId) });
+    ops.send(link, {
+      type: MessageType.RoomFrame,
+      tick: runner.tick,
+      ack: -1,
+      frame: runner.fullFrame(session.playerId),
+    });
   }
 
   #serve(runner: RoomRunner): void {
@@ -393,7 +407,13 @@ export class RoomSessions {
       }
       acked.set(r.playerId, Math.max(r.seq, acked.get(r.playerId) ?? -1));
       if (session.link)
-        ops.send(session.link, { type: MessageType.RoomReject, seq: r.seq, tick: result.tick, reason: r.reason, message: r.message ?? '' });
+        ops.send(session.link, {
+          type: MessageType.RoomReject,
+          seq: r.seq,
+          tick: result.tick,
+          reason: r.reason,
+          message: r.message ?? '',
+        });
     }
     for (const session of fresh) if (session.link) this.#welcome(session, false);
     // Players sent the same frame bytes without an ack get the same message: encoded and framed
@@ -405,18 +425,21 @@ export class RoomSessions {
       if (!session.joined || !session.link || fresh.has(session)) continue;
       const frame = result.viewFrames ? result.viewFrames.get(session.playerId) : result.frame;
       const messages = roomFrameMessages(result.tick, acked.get(session.playerId) ?? -1, frame);
-      // A frame and its ack leave in one socket write, as one message would.
-      const connection = messages.length > 1 ? session.link.connection : undefined;
-      connection?.cork?.();
-      for (const message of messages) {
-        if (message.ack >= 0 || !ops.sendShared) {
-          ops.send(session.link, message);
-          continue;
-        }
-        if (sharedFrame !== message.frame) [sharedFrame, shared] = [message.frame, new SharedMessage(encodeMessage(message))];
-        ops.sendShared(session.link, shared!);
+      const first = messages[0];
+      if (first === undefined) continue;
+      if (first.ack >= 0 || !ops.sendShared) {
+        // Two messages: corked, one socket write as one message would be.
+        const connection = messages.length > 1 ? session.link.connection : undefined;
+        connection?.cork?.();
+        for (const message of messages) ops.send(session.link, message);
+        connection?.uncork?.();
+        continue;
       }
-      connection?.uncork?.();
+      // A shared frame and the player's ack after it leave in one buffer, one socket write: corked,
+      // they went out as a writev per player, whose path cost ~4× a plain write's in a profile.
+      if (sharedFrame !== first.frame)
+        [sharedFrame, shared] = [first.frame, new SharedMessage(encodeMessage(first))];
+      ops.sendShared(session.link, shared!, messages[1]);
     }
     if (result.closed) {
       for (const session of [...sessions]) {

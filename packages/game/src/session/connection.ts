@@ -43,6 +43,18 @@ export class SharedMessage {
     if (out === undefined) this.#framed.set(framing, (out = frame(framing, this.bytes)));
     return out;
   }
+
+  /**
+   * The shared message, then `after` (one connection's own message), both framed, in one new
+   * buffer: one socket write for the two, at the cost of copying the shared one.
+   */
+  framedWith(framing: WireFraming, after: Uint8Array): Uint8Array {
+    const head = this.framedFor(framing);
+    const out = Buffer.allocUnsafe(head.length + framing.headerBytes(after.length) + after.length);
+    out.set(head, 0);
+    out.set(after, framing.writeHeader(out, head.length, after.length));
+    return out;
+  }
 }
 
 /** The close message for `code`: its text cut to 200 characters, or left out if it cannot be encoded. */

@@ -15,8 +15,10 @@ import {
   isGameProtocolError,
   MessageType,
   readMoveInto,
+  readRoomCommandInto,
   type HelloMessage,
   type MoveFields,
+  type RoomCommandFields,
   type ServerMessage,
 } from '@tickline/protocol';
 import {
@@ -67,6 +69,7 @@ export class GameSessions implements ConnectionAcceptor {
   #cancelSweep: (() => void) | undefined;
   #rooms: RoomSessions | undefined;
   readonly #move: MoveFields = { seq: 0, tick: 0, x: 0, y: 0 };
+  readonly #command: RoomCommandFields = { seq: 0, command: new Uint8Array(0) };
   #nonce = 0;
   #closing = false;
   #lastHeartbeat = -Infinity;
@@ -159,10 +162,13 @@ export class GameSessions implements ConnectionAcceptor {
     this.#rooms = rooms;
     rooms.bind({
       send: (link, message) => this.#send(link, message),
-      sendShared: (link, shared) => {
+      sendShared: (link, shared, after) => {
         const framing = link.connection.sendFramed ? link.connection.framing : undefined;
-        if (framing) this.#sendEncoded(link, shared.framedFor(framing), true);
-        else this.#sendEncoded(link, shared.bytes);
+        if (!framing) {
+          this.#sendEncoded(link, shared.bytes);
+          if (after) this.#send(link, after);
+        } else if (!after) this.#sendEncoded(link, shared.framedFor(framing), true);
+        else this.#sendEncoded(link, shared.framedWith(framing, encodeMessage(after)), true);
       },
       close: (link, code, message) => this.#close(link, code, message),
     });
@@ -322,6 +328,19 @@ export class GameSessions implements ConnectionAcceptor {
         tick: move.tick,
         x: move.x,
         y: move.y,
+      });
+    // And a rules room's commands likewise (its bytes within the size cap, as the strict decoder's).
+    const command = this.#command;
+    if (
+      !session &&
+      link.room &&
+      bytes.length <= this.#o.maxMessageBytes &&
+      readRoomCommandInto(bytes, command)
+    )
+      return this.#rooms!.message(link, {
+        type: MessageType.RoomCommand,
+        seq: command.seq,
+        command: command.command,
       });
     let message;
     try {
