@@ -30,7 +30,7 @@ export {
   encodeHandleId,
 } from './game/tick-frame.ts';
 export { HandleView } from './game/handle-view.ts';
-export { readMoveInto } from './game/move-fast-path.ts';
+export { readMoveInto, readRoomCommandInto } from './game/inbound-fast-paths.ts';
 export {
   ROOM_FRAME_VERSION,
   MAX_FRAME_FIELDS,
@@ -137,7 +137,11 @@ export {
 export type { AdjustModeName, DataVersionView, CorporateActionView } from './rest/market-versions.ts';
 export { MarketSessionState, MarketListingSchema, MarketSessionSchema } from './rest/market-session.ts';
 export type { MarketListing, MarketSession } from './rest/market-session.ts';
-export { ArchivedFileSchema, ArchiveTotalsSchema, MarketArchiveResponseSchema } from './rest/market-archive.ts';
+export {
+  ArchivedFileSchema,
+  ArchiveTotalsSchema,
+  MarketArchiveResponseSchema,
+} from './rest/market-archive.ts';
 export type { ArchivedFileView, MarketArchiveView } from './rest/market-archive.ts';
 export { AdminBackupsResponseSchema, BackupRunSchema } from './rest/backups.ts';
 export type { AdminBackupsView, BackupEntryView, BackupRunView } from './rest/backups.ts';
@@ -270,7 +274,7 @@ export type {
   StreamServerMessage,
 } from './stream/stream-messages.ts';
 export type { DecodeMessageOptions } from './game/codec.ts';
-export type { MoveFields } from './game/move-fast-path.ts';
+export type { MoveFields, RoomCommandFields } from './game/inbound-fast-paths.ts';
 export type { FieldTable, FieldValues, RoomChanges, RoomFrame } from './game/room-frame.ts';
 export type { FieldKind, Layout } from './game/layouts.ts';
 export type { GameProtocolErrorCode, ProtocolErrorDescription } from './game/errors.ts';

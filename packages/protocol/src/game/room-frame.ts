@@ -11,6 +11,7 @@
  * {@link MessageType.RoomCommand}.
  */
 import { Packr } from 'msgpackr';
+import { readFlatCommand } from './inbound-fast-paths.ts';
 
 /**
  * Bumped when the frame's shape changes (2: entities named by handle, announced in `n`; 3: fields
@@ -115,9 +116,12 @@ export function encodeRoomFrame(frame: RoomFrame): Uint8Array {
 /** Decodes a frame; throws a RangeError on anything that is not one (a frame of another version among them). */
 export function decodeRoomFrame(bytes: Uint8Array): RoomFrame {
   const f = packr.unpack(bytes) as Partial<RoomFrame> | null;
-  if (typeof f !== 'object' || f === null || !Number.isSafeInteger(f.t)) throw new RangeError('not a room frame');
+  if (typeof f !== 'object' || f === null || !Number.isSafeInteger(f.t))
+    throw new RangeError('not a room frame');
   if (f.v !== ROOM_FRAME_VERSION)
-    throw new RangeError(`room frame version ${String(f.v)}; this reader reads version ${ROOM_FRAME_VERSION}`);
+    throw new RangeError(
+      `room frame version ${String(f.v)}; this reader reads version ${ROOM_FRAME_VERSION}`,
+    );
   return f as RoomFrame;
 }
 
@@ -131,6 +135,8 @@ export function encodeRoomCommand(command: { type: string } & Values): Uint8Arra
  * is the game's strict command decoder's to check; the bytes are already bounded by the message size.
  */
 export function decodeRoomCommand(bytes: Uint8Array): unknown {
+  const flat = readFlatCommand(bytes);
+  if (flat !== undefined) return flat;
   try {
     return packr.unpack(bytes);
   } catch {
@@ -156,7 +162,8 @@ export class RoomView {
   apply(frame: RoomFrame): RoomChanges {
     const ids = this.#ids;
     const fields = frame.reset ? frame.f : this.#fields;
-    if (frame.reset && !isFieldTable(fields)) throw new RangeError('room reset frame without its field table');
+    if (frame.reset && !isFieldTable(fields))
+      throw new RangeError('room reset frame without its field table');
     const updates = frame.e ?? [];
     // Read and checked before anything is applied: a bad frame leaves the view as it was.
     const room = frame.r === undefined ? undefined : readFieldValues(tableOf(fields).r, frame.r);
@@ -216,6 +223,7 @@ function isFieldTable(f: unknown): f is FieldTable {
 }
 
 function tableOf(fields: FieldTable | undefined): FieldTable {
-  if (fields === undefined) throw new RangeError('room frame carries fields before any field table (a reset frame)');
+  if (fields === undefined)
+    throw new RangeError('room frame carries fields before any field table (a reset frame)');
   return fields;
 }
