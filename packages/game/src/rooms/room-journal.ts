@@ -6,7 +6,13 @@
  * Published fire-and-forget like every room event; keyed by room id (its partition on a
  * partitioned game log).
  */
-import { createEventSource, defineEvent, type Clock, type EventDefinition, type EventSource } from '@tickline/kernel';
+import {
+  createEventSource,
+  defineEvent,
+  type Clock,
+  type EventDefinition,
+  type EventSource,
+} from '@tickline/kernel';
 import type { Publisher } from '@tickline/eventlog';
 import { z } from 'zod';
 import type { RoomInput } from '../rules/index.ts';
@@ -105,7 +111,11 @@ export class RoomJournal {
           : input.kind === 'mute'
             ? input.untilMs
             : undefined;
-    this.#entry([tick, input.kind, input.playerId, input.seq, ...(x === undefined ? [] : [x])] as JournalEntry);
+    this.#entry(
+      x === undefined
+        ? [tick, input.kind, input.playerId, input.seq]
+        : [tick, input.kind, input.playerId, input.seq, x],
+    );
   }
 
   /** The session sent `playerId` a full frame, or its link closed, before the step of `tick`. */

@@ -93,7 +93,9 @@ export const field = {
   bool: (): BoolField => ({ kind: 'bool' }),
   int: (min: number, max: number): IntField => ({ kind: 'int', min, max }),
   float: (min = -Number.MAX_VALUE, max = Number.MAX_VALUE, options: { step?: number } = {}): FloatField =>
-    options.step === undefined ? { kind: 'float', min, max } : { kind: 'float', min, max, step: options.step },
+    options.step === undefined
+      ? { kind: 'float', min, max }
+      : { kind: 'float', min, max, step: options.step },
   string: (maxLength: number): StringField => ({ kind: 'string', maxLength }),
   enum: <const V extends string>(values: readonly V[]): EnumField<V> => ({ kind: 'enum', values }),
   ints: (length: number, min: number, max: number): IntsField => ({ kind: 'ints', length, min, max }),
@@ -110,7 +112,8 @@ export const MAX_FLOAT_STEPS = 2 ** 24;
 export function stepProblem(type: FloatField): string | undefined {
   const step = type.step;
   if (step === undefined) return undefined;
-  if (!(step > 0) || !Number.isInteger(Math.log2(step))) return 'needs a step that is a power of two (1/64, 1/128, 1…)';
+  if (!(step > 0) || !Number.isInteger(Math.log2(step)))
+    return 'needs a step that is a power of two (1/64, 1/128, 1…)';
   if (Math.max(Math.abs(type.min), Math.abs(type.max)) / step > MAX_FLOAT_STEPS)
     return `needs |min| and |max| within step × 2^24 (${step * MAX_FLOAT_STEPS})`;
   return undefined;
@@ -149,7 +152,8 @@ export function fieldProblem(type: FieldType, value: unknown): string | undefine
 
 /** The first field of `fields` whose value in `values` does not fit, as `name: problem`. */
 export function valuesProblem(fields: Fields, values: Record<string, unknown>): string | undefined {
-  for (const name of Object.keys(fields)) {
+  // for…in over the declared fields (a plain object literal): no array of keys per check.
+  for (const name in fields) {
     const problem = fieldProblem(fields[name]!, values[name]);
     if (problem !== undefined) return `${name}: ${problem}`;
   }
@@ -167,7 +171,9 @@ export function sameValue(a: unknown, b: unknown): boolean {
 /** A copy of a record of values (lists copied, so a draft never shares them with the original). */
 export function copyValues<V extends Record<string, unknown>>(values: V): V {
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(values)) {
+  // for…in with an own-key check is Object.keys without its array: a copy is made for every command.
+  for (const k in values) {
+    if (!Object.hasOwn(values, k)) continue;
     const v = values[k];
     out[k] = Array.isArray(v) ? v.slice() : v;
   }

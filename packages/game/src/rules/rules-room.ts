@@ -15,6 +15,7 @@ import {
 import { RejectReason } from '../zone/errors.ts';
 import { decodeCommand } from './decode-command.ts';
 import { HandlerBudget } from './handler-budget.ts';
+import { callHandler, rejectInput, type Hook } from './handler-call.ts';
 import { copyValues, valuesProblem } from './fields.ts';
 import { draftOf, eventProblem, type Draft, type PendingEvent, type State } from './handler-draft.ts';
 import { SeededRandom } from './random.ts';
@@ -225,9 +226,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
       }
       this.#apply(input, this.#context(first, input.seq), result);
     }
-    const game = this.game;
-    if (game.tick && !this.#closed)
-      this.#run('tick', '', this.#context(tick, 0, ticks), (s, c) => void game.tick!(s, c));
+    if (this.game.tick && !this.#closed) this.#run('tick', '', this.#context(tick, 0, ticks), undefined);
     if (!this.#closed) this.#frames(tick, result);
     if (this.#pending.length > 0) {
       for (const e of this.#pending)
@@ -316,11 +315,6 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
 
   #apply(input: RoomInput, ctx: RulesContext, result: RoomStepResult): void {
     const { playerId, seq } = input;
-    const reject = (reason: string, message?: string): void => {
-      result.rejections.push(
-        message === undefined ? { playerId, seq, reason } : { playerId, seq, reason, message },
-      );
-    };
     if (input.kind === 'mute') {
       // A moderation input: no answer of its own; the player learns it from its next refused command.
       if (input.untilMs > ctx.nowMs) this.#mutedUntil.set(playerId, input.untilMs);
@@ -329,22 +323,21 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     }
     const joined = this.#lastSeq.has(playerId);
     if (input.kind === 'join') {
-      if (joined) return reject(RejectReason.AlreadyJoined);
-      if (this.#players.length >= this.game.players.max) return reject(RejectReason.ZoneFull);
-      const game = this.game;
-      const d = this.#run('join', playerId, ctx, (s, c) => game.join(s, playerId, c));
-      if (!d.accepted) return reject(d.reason);
+      if (joined) return rejectInput(result, playerId, seq, RejectReason.AlreadyJoined);
+      if (this.#players.length >= this.game.players.max)
+        return rejectInput(result, playerId, seq, RejectReason.ZoneFull);
+      const d = this.#run('join', playerId, ctx, undefined);
+      if (!d.accepted) return rejectInput(result, playerId, seq, d.reason);
       this.#players.push(playerId);
       this.#membershipChanged();
       this.#lastSeq.set(playerId, seq);
       result.acks.push({ playerId, seq });
       return;
     }
-    if (!joined) return reject(RejectReason.NotJoined);
+    if (!joined) return rejectInput(result, playerId, seq, RejectReason.NotJoined);
     if (input.kind === 'leave') {
-      const game = this.game;
       // A leave cannot be refused: a failing leave handler only loses the game's own clean-up.
-      this.#run('leave', playerId, ctx, (s, c) => void game.leave(s, playerId, c));
+      this.#run('leave', playerId, ctx, undefined);
       this.#state.entities.delete(playerId);
       this.#changed = true;
       this.#players.splice(this.#players.indexOf(playerId), 1);
@@ -356,21 +349,24 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
       return;
     }
     if (!Number.isSafeInteger(seq) || seq <= this.#lastSeq.get(playerId)!)
-      return reject(RejectReason.StaleSeq);
+      return rejectInput(result, playerId, seq, RejectReason.StaleSeq);
     const muted = this.mutedUntil(playerId);
     if (muted !== undefined) {
       this.#lastSeq.set(playerId, seq);
-      return reject(RejectReason.PlayerMuted, `muted by a moderator until ${new Date(muted).toISOString()}`);
+      return rejectInput(
+        result,
+        playerId,
+        seq,
+        RejectReason.PlayerMuted,
+        `muted by a moderator until ${new Date(muted).toISOString()}`,
+      );
     }
     const decoded = decodeCommand(this.game, input.command);
-    if (!decoded.ok) return reject(decoded.reason, decoded.message);
-    const game = this.game;
-    const d = this.#run('command', playerId, ctx, (s, c) =>
-      game.command(s, playerId, decoded.command as never, c),
-    );
+    if (!decoded.ok) return rejectInput(result, playerId, seq, decoded.reason, decoded.message);
+    const d = this.#run('command', playerId, ctx, decoded.command);
     // Any answer uses the seq up, so a resent command is stale rather than applied twice.
     this.#lastSeq.set(playerId, seq);
-    if (!d.accepted) return reject(d.reason);
+    if (!d.accepted) return rejectInput(result, playerId, seq, d.reason);
     result.acks.push({ playerId, seq });
   }
 
@@ -379,12 +375,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
    * accepted, returned in budget and left the state valid. Any failure is logged, counted, and
    * answered with `GAME_RULES_ERROR`; too many in a row close the room.
    */
-  #run(
-    hook: string,
-    playerId: string,
-    ctx: RulesContext,
-    handler: (s: State, c: RulesContext) => Decision | void,
-  ): Decision {
+  #run(hook: Hook, playerId: string, ctx: RulesContext, command: unknown): Decision {
     const draft = draftOf(this.#state);
     const randomBefore = this.#random.state;
     const eventsBefore = this.#pending.length;
@@ -393,7 +384,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     let problem: string | undefined;
     let cause: unknown;
     try {
-      decision = handler(draft.state, ctx);
+      decision = callHandler(this.game, hook, draft.state, playerId, command, ctx);
     } catch (error) {
       problem = 'threw';
       cause = error;

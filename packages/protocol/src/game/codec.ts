@@ -8,6 +8,7 @@ import { DecodeFailure, GameProtocolError } from './errors.ts';
 import { LAYOUTS, MAX_STRING_LENGTH, type FieldKind } from './layouts.ts';
 import { GAME_PROTOCOL_VERSION, MessageType, type GameMessage } from './messages.ts';
 import { readMessage } from './strict-decoder.ts';
+import { encodeRoomFrameMessage } from './room-frame-message.ts';
 import { encodeTick } from './tick-frame.ts';
 
 /** The largest encoded message accepted. @default 64 KiB */
@@ -46,6 +47,15 @@ function valid(kind: FieldKind, v: unknown): boolean {
  */
 export function encodeMessage(message: GameMessage): Uint8Array {
   if (message.type === MessageType.Tick) return encodeTick(message);
+  if (
+    message.type === MessageType.RoomFrame &&
+    Number.isSafeInteger(message.tick) &&
+    Number.isSafeInteger(message.ack) &&
+    message.frame instanceof Uint8Array
+  ) {
+    const bytes = encodeRoomFrameMessage(message.tick, message.ack, message.frame);
+    if (bytes) return bytes;
+  }
   const layout = LAYOUTS[message.type];
   if (!layout)
     throw new GameProtocolError('GAME_PROTOCOL_UNKNOWN_TYPE', `unknown message type ${String(message.type)}`);

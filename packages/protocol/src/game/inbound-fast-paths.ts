@@ -88,7 +88,10 @@ export function readMoveInto(bytes: Uint8Array, out: MoveFields): boolean {
   return true;
 }
 
-/** A RoomCommand's fields, filled in place: `command` a copy of its bytes, as the strict decoder's. */
+/**
+ * A RoomCommand's fields, filled in place. `command` is a view of the message's bytes, not a copy
+ * (the strict decoder's is one): read it before the message's handler returns, keep none of it.
+ */
 export interface RoomCommandFields {
   seq: number;
   command: Uint8Array;
@@ -112,8 +115,7 @@ export function readRoomCommandInto(bytes: Uint8Array, out: RoomCommandFields): 
   else return false;
   if (at + size !== length) return false;
   out.seq = seq;
-  out.command = new Uint8Array(size);
-  out.command.set(bytes.subarray(at));
+  out.command = bytes.subarray(at);
   return true;
 }
 
@@ -121,6 +123,14 @@ export function readRoomCommandInto(bytes: Uint8Array, out: RoomCommandFields): 
 const MAX_FLAT_STRING = 32;
 /** Entries of the flat command map it reads. */
 const MAX_FLAT_ENTRIES = 16;
+
+/**
+ * Strings read before, by a hash of their bytes: a game's keys and command names recur in every
+ * command, and building each again was a third of what a command's decoding allocated. A hash slot
+ * holds one string and is overwritten on a clash; a hit is checked byte for byte.
+ */
+const STRING_SLOTS = 1024;
+const strings: (string | undefined)[] = new Array<string | undefined>(STRING_SLOTS).fill(undefined);
 
 /** The short ASCII string at `at` (fixstr or str 8), setting `end`; undefined with `end` -1 otherwise. */
 function shortAscii(b: Uint8Array, at: number): string | undefined {
@@ -130,15 +140,25 @@ function shortAscii(b: Uint8Array, at: number): string | undefined {
   else if (m === 0xd9) size = b[++at] ?? MAX_FLAT_STRING + 1;
   else return ((end = -1), undefined);
   const start = at + 1;
-  if (size > MAX_FLAT_STRING || start + size > b.length) return ((end = -1), undefined);
-  let s = '';
-  for (let i = start; i < start + size; i++) {
+  const stop = start + size;
+  if (size > MAX_FLAT_STRING || stop > b.length) return ((end = -1), undefined);
+  let hash = size;
+  for (let i = start; i < stop; i++) {
     const c = b[i]!;
     if (c > 0x7f) return ((end = -1), undefined);
-    s += String.fromCharCode(c);
+    hash = Math.imul(hash ^ c, 0x0100_0193);
   }
-  end = start + size;
-  return s;
+  end = stop;
+  const slot = (hash >>> 0) % STRING_SLOTS;
+  const known = strings[slot];
+  if (known !== undefined && known.length === size) {
+    let same = true;
+    for (let i = 0; i < size && same; i++) same = known.charCodeAt(i) === b[start + i];
+    if (same) return known;
+  }
+  let s = '';
+  for (let i = start; i < stop; i++) s += String.fromCharCode(b[i]!);
+  return (strings[slot] = s);
 }
 
 /** A scalar value (number, boolean, nil, short ASCII string) at `at`, setting `end` (-1: not one). */
