@@ -26,11 +26,17 @@ type Values = Record<string, unknown>;
  */
 class EntitiesDraft extends Map<string, Values> {
   readonly #base: Map<string, Values>;
-  /** Copies of entities still at their place in the room's order (read or set). */
-  readonly #copies = new Map<string, Values>();
+  /**
+   * Copies of entities still at their place in the room's order (read or set): the first in two
+   * fields, any more in a Map made when a second is needed. A draft is made for every command, and
+   * most read one entity: a Map for it was the largest allocation of a busy arena room's commands.
+   */
+  #oneId: string | undefined;
+  #oneValues: Values | undefined;
+  #copies: Map<string, Values> | undefined;
   /**
    * Entities appended: new ids, or ids deleted and set again. Made when first needed, as is
-   * `#deleted`: a draft is made for every command, and most only change an entity they read.
+   * `#deleted`.
    */
   #added: Map<string, Values> | undefined;
   /** Ids of the room's own entities deleted. */
@@ -45,19 +51,31 @@ class EntitiesDraft extends Map<string, Values> {
     return this.#deleted?.has(id) !== true && this.#base.has(id);
   }
 
+  #copyOf(id: string): Values | undefined {
+    return id === this.#oneId ? this.#oneValues : this.#copies?.get(id);
+  }
+  #setCopy(id: string, values: Values): void {
+    if (this.#oneId === undefined || id === this.#oneId) [this.#oneId, this.#oneValues] = [id, values];
+    else (this.#copies ??= new Map()).set(id, values);
+  }
+  #dropCopy(id: string): void {
+    if (id === this.#oneId) [this.#oneId, this.#oneValues] = [undefined, undefined];
+    else this.#copies?.delete(id);
+  }
+
   override get(id: string): Values | undefined {
     const added = this.#added?.get(id);
     if (added !== undefined) return added;
     if (!this.#inBase(id)) return undefined;
-    let copy = this.#copies.get(id);
-    if (copy === undefined) this.#copies.set(id, (copy = copyValues(this.#base.get(id)!)));
+    let copy = this.#copyOf(id);
+    if (copy === undefined) this.#setCopy(id, (copy = copyValues(this.#base.get(id)!)));
     return copy;
   }
   override has(id: string): boolean {
     return this.#added?.has(id) === true || this.#inBase(id);
   }
   override set(id: string, values: Values): this {
-    if (this.#added?.has(id) !== true && this.#inBase(id)) this.#copies.set(id, values);
+    if (this.#added?.has(id) !== true && this.#inBase(id)) this.#setCopy(id, values);
     else (this.#added ??= new Map()).set(id, values);
     return this;
   }
@@ -65,13 +83,14 @@ class EntitiesDraft extends Map<string, Values> {
     if (this.#added?.delete(id) === true) return true;
     if (!this.#inBase(id)) return false;
     (this.#deleted ??= new Set()).add(id);
-    this.#copies.delete(id);
+    this.#dropCopy(id);
     return true;
   }
   override clear(): void {
     const deleted = (this.#deleted ??= new Set());
     for (const id of this.#base.keys()) deleted.add(id);
-    this.#copies.clear();
+    [this.#oneId, this.#oneValues] = [undefined, undefined];
+    this.#copies?.clear();
     this.#added?.clear();
   }
   override get size(): number {
@@ -97,29 +116,72 @@ class EntitiesDraft extends Map<string, Values> {
     for (const [id, v] of this.entries()) fn.call(thisArg, v, id, this);
   }
 
-  /** The entities the handler read, set or added: the only ones that may have changed. */
-  *touched(): Iterable<[string, Values]> {
-    yield* this.#copies;
-    if (this.#added !== undefined) yield* this.#added;
+  /**
+   * The first entity the handler read, set or added (the only ones that may have changed) that
+   * `problemOf` finds a problem with, as `id: problem`; undefined when none has one.
+   */
+  touchedProblem(problemOf: (values: Values) => string | undefined): string | undefined {
+    if (this.#oneId !== undefined) {
+      const p = problemOf(this.#oneValues!);
+      if (p !== undefined) return entityProblem(this.#oneId, p);
+    }
+    for (const map of [this.#copies, this.#added])
+      if (map !== undefined)
+        for (const [id, values] of map) {
+          const p = problemOf(values);
+          if (p !== undefined) return entityProblem(id, p);
+        }
+    return undefined;
   }
 
   /** Applies the draft's changes to the room's own Map (never to an entity object: those are replaced). */
   commit(): void {
     const base = this.#base;
     if (this.#deleted !== undefined) for (const id of this.#deleted) base.delete(id);
-    for (const [id, v] of this.#copies) base.set(id, v);
+    if (this.#oneId !== undefined) base.set(this.#oneId, this.#oneValues!);
+    if (this.#copies !== undefined) for (const [id, v] of this.#copies) base.set(id, v);
     if (this.#added !== undefined) for (const [id, v] of this.#added) base.set(id, v);
   }
 }
 
+function entityProblem(id: string, problem: string): string {
+  return `left an invalid entity ${id.slice(0, 64)} field ${problem}`;
+}
+
 /** A handler's working copy of the room's state: what it may change, checked before it is kept. */
-export interface Draft {
+export class Draft {
   /** What the handler is given. */
   readonly state: State;
+  readonly #entities: EntitiesDraft;
+
+  constructor(state: State) {
+    this.#entities = new EntitiesDraft(state.entities as Map<string, Values>);
+    this.state = { room: copyValues(state.room as Values), entities: this.#entities } as State;
+  }
+
   /** The first field the handler left that its game's declared types refuse, as a message; none: valid. */
-  problem(game: AnyGameRules): string | undefined;
+  problem(game: AnyGameRules): string | undefined {
+    const draft = this.state;
+    const room = valuesProblem(game.state.room, draft.room as Values);
+    if (room !== undefined) return `left an invalid room field ${room}`;
+    const fields = game.state.entity;
+    if (draft.entities === this.#entities)
+      return this.#entities.touchedProblem((values) => valuesProblem(fields, values));
+    // A handler that put another Map in place of the draft's is checked whole.
+    for (const [id, values] of draft.entities as Map<string, Values>) {
+      const p = valuesProblem(fields, values);
+      if (p !== undefined) return entityProblem(id, p);
+    }
+    return undefined;
+  }
+
   /** Makes the draft the room's state: `into`'s entities Map is changed in place, its room replaced. */
-  keep(into: State): void;
+  keep(into: State): void {
+    const draft = this.state;
+    into.room = draft.room;
+    if (draft.entities === this.#entities) return this.#entities.commit();
+    into.entities = new Map(draft.entities);
+  }
 }
 
 /**
@@ -128,28 +190,7 @@ export interface Draft {
  * the delta tracker skip an entity whose object is the one it last sent.
  */
 export function draftOf(state: State): Draft {
-  const entities = new EntitiesDraft(state.entities as Map<string, Values>);
-  const draft = { room: copyValues(state.room as Values), entities } as State;
-  return {
-    state: draft,
-    problem(game) {
-      const room = valuesProblem(game.state.room, draft.room as Values);
-      if (room !== undefined) return `left an invalid room field ${room}`;
-      // A handler that put another Map in place of the draft's is checked whole.
-      const changed =
-        draft.entities === entities ? entities.touched() : (draft.entities as Map<string, Values>);
-      for (const [id, values] of changed) {
-        const p = valuesProblem(game.state.entity, values);
-        if (p !== undefined) return `left an invalid entity ${id.slice(0, 64)} field ${p}`;
-      }
-      return undefined;
-    },
-    keep(into) {
-      into.room = draft.room;
-      if (draft.entities === entities) return entities.commit();
-      into.entities = new Map(draft.entities);
-    },
-  };
+  return new Draft(state);
 }
 
 /** The first of `pending` from `from` on that the game did not declare or whose data is invalid. */

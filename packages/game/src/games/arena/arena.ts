@@ -10,6 +10,7 @@ import { positionStepFor } from '@tickline/protocol';
 import { accept, defineGame, field, reject, type RoomState, type Values } from '../../rules/index.ts';
 import { PlayerJoined, PlayerLeft, PlayerMoved } from '../../zone/events.ts';
 import { GameErrorCodes, RejectReason } from '../../zone/errors.ts';
+import type { MoveCommand } from '../../zone/commands.ts';
 import type { PlayerTable } from '../../zone/player-table.ts';
 import { validateMove } from '../../zone/validate-move.ts';
 import { resolveZoneOptions, type ZoneOptions } from '../../zone/zone-config.ts';
@@ -83,6 +84,8 @@ export function arenaGame(options: ArenaOptions = {}) {
     row.rateCount[0] = e.rateCount;
     return table;
   }
+  /** The move as the zone's checks read it: one object per game, filled per move, as the row is. */
+  const cmd: MoveCommand = { kind: 'move', playerId: '', seq: 1, tick: 0, x: 0, y: 0 };
   function keepCounters(e: Entity, t: PlayerTable): void {
     e.lastClientTick = ever(t.lastClientTick[0]!);
     e.rateWindow = ever(t.rateWindow[0]!);
@@ -123,7 +126,11 @@ export function arenaGame(options: ArenaOptions = {}) {
     command(state: State, playerId, move, ctx) {
       const e = state.entities.get(playerId)!;
       const t = asTable(e);
-      const reason = validateMove(t, 0, { kind: 'move', playerId, seq: 1, ...move }, ctx.tick, o);
+      cmd.playerId = playerId;
+      cmd.tick = move.tick;
+      cmd.x = move.x;
+      cmd.y = move.y;
+      const reason = validateMove(t, 0, cmd, ctx.tick, o);
       keepCounters(e, t);
       // A refused move still counts against the rate window, as in the zone.
       if (reason !== undefined) return reject(reason, { keep: true });
