@@ -12,14 +12,21 @@ import { MessageType, type RoomFrameMessage } from '@tickline/protocol';
 /** Frames this large are not copied into a per-player message for its ack (a small one is cheaper whole). */
 export const SPLIT_FRAME_BYTES = 512;
 
-const EMPTY = new Uint8Array(0);
+/** The frame of a message that carries only an ack (the protocol's "only the ack changed"). */
+export const EMPTY_FRAME = new Uint8Array(0);
 
 /** The messages for `frame` (undefined: nothing changed) and `ack` (-1: none), in order; none when both are absent. */
-export function roomFrameMessages(tick: number, ack: number, frame: Uint8Array | undefined): RoomFrameMessage[] {
-  if (frame === undefined) return ack < 0 ? [] : [{ type: MessageType.RoomFrame, tick, ack, frame: EMPTY }];
-  if (ack < 0 || frame.length < SPLIT_FRAME_BYTES) return [{ type: MessageType.RoomFrame, tick, ack, frame }];
-  return [
-    { type: MessageType.RoomFrame, tick, ack: -1, frame },
-    { type: MessageType.RoomFrame, tick, ack, frame: EMPTY },
-  ];
+export function roomFrameMessages(
+  tick: number,
+  ack: number,
+  frame: Uint8Array | undefined,
+): RoomFrameMessage[] {
+  if (frame === undefined) return ack < 0 ? [] : [roomFrameMessage(tick, ack, EMPTY_FRAME)];
+  if (ack < 0 || frame.length < SPLIT_FRAME_BYTES) return [roomFrameMessage(tick, ack, frame)];
+  return [roomFrameMessage(tick, -1, frame), roomFrameMessage(tick, ack, EMPTY_FRAME)];
+}
+
+/** One RoomFrame message (`ack` -1: none; `frame` {@link EMPTY_FRAME}: only the ack). */
+export function roomFrameMessage(tick: number, ack: number, frame: Uint8Array): RoomFrameMessage {
+  return { type: MessageType.RoomFrame, tick, ack, frame };
 }

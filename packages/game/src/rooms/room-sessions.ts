@@ -21,7 +21,12 @@ import {
 import type { JoinTokens } from '../coordinator/join-token.ts';
 import type { RoomStepResult } from '../rules/index.ts';
 import { RejectReason } from '../zone/errors.ts';
-import { roomFrameMessages } from './room-frame-messages.ts';
+import {
+  EMPTY_FRAME,
+  roomFrameMessage,
+  roomFrameMessages,
+  SPLIT_FRAME_BYTES,
+} from './room-frame-messages.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { RoomRunner } from './room-runner.ts';
 import { SharedMessage } from '../session/connection.ts';
@@ -424,22 +429,32 @@ export class RoomSessions {
     for (const session of sessions) {
       if (!session.joined || !session.link || fresh.has(session)) continue;
       const frame = result.viewFrames ? result.viewFrames.get(session.playerId) : result.frame;
-      const messages = roomFrameMessages(result.tick, acked.get(session.playerId) ?? -1, frame);
-      const first = messages[0];
-      if (first === undefined) continue;
-      if (first.ack >= 0 || !ops.sendShared) {
-        // Two messages: corked, one socket write as one message would be.
-        const connection = messages.length > 1 ? session.link.connection : undefined;
-        connection?.cork?.();
-        for (const message of messages) ops.send(session.link, message);
-        connection?.uncork?.();
+      const ack = acked.get(session.playerId) ?? -1;
+      if (frame === undefined && ack < 0) continue;
+      // The frame everyone without an ack gets (room-frame-messages.ts says when an ack rides
+      // apart): encoded and framed once a tick, then one write per player, its ack in the same
+      // buffer. Corked, frame and ack went out as a writev per player, whose path cost ~4× a
+      // plain write's in a profile; the general path below makes an array and messages per player.
+      const alone = ack < 0 || (frame !== undefined && frame.length >= SPLIT_FRAME_BYTES);
+      if (frame !== undefined && alone && ops.sendShared) {
+        if (sharedFrame !== frame)
+          [sharedFrame, shared] = [
+            frame,
+            new SharedMessage(encodeMessage(roomFrameMessage(result.tick, -1, frame))),
+          ];
+        ops.sendShared(
+          session.link,
+          shared!,
+          ack < 0 ? undefined : roomFrameMessage(result.tick, ack, EMPTY_FRAME),
+        );
         continue;
       }
-      // A shared frame and the player's ack after it leave in one buffer, one socket write: corked,
-      // they went out as a writev per player, whose path cost ~4× a plain write's in a profile.
-      if (sharedFrame !== first.frame)
-        [sharedFrame, shared] = [first.frame, new SharedMessage(encodeMessage(first))];
-      ops.sendShared(session.link, shared!, messages[1]);
+      const messages = roomFrameMessages(result.tick, ack, frame);
+      // Two messages: corked, one socket write as one message would be.
+      const connection = messages.length > 1 ? session.link.connection : undefined;
+      connection?.cork?.();
+      for (const message of messages) ops.send(session.link, message);
+      connection?.uncork?.();
     }
     if (result.closed) {
       for (const session of [...sessions]) {

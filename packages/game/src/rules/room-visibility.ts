@@ -44,7 +44,8 @@ export interface RoomVisibility {
 
 /** A game's field table: its state fields less the `server` ones (no frame carries them, so no index either). */
 export function frameFields(game: AnyGameRules): FieldTable {
-  const sent = (fields: Fields) => Object.keys(fields).filter((name) => fields[name]!.visibility !== 'server');
+  const sent = (fields: Fields) =>
+    Object.keys(fields).filter((name) => fields[name]!.visibility !== 'server');
   return { r: sent(game.state.room), e: sent(game.state.entity) };
 }
 
@@ -54,7 +55,9 @@ const named = (fields: Fields, visibility: string): string[] =>
 /** The sent float fields with a `step`, and the step. */
 const stepped = (fields: Fields): [string, number][] =>
   Object.entries(fields).flatMap(([name, f]) =>
-    f.kind === 'float' && f.step !== undefined && f.visibility !== 'server' ? [[name, f.step] as [string, number]] : [],
+    f.kind === 'float' && f.step !== undefined && f.visibility !== 'server'
+      ? [[name, f.step] as [string, number]]
+      : [],
   );
 
 /** Every float field a frame can carry has a step: its values are exact in 32 bits. */
@@ -75,14 +78,18 @@ const encodeFloat32 = (frame: RoomFrame): Uint8Array => float32Packr.pack(frame)
  * replaced, never changed, so an unchanged entity keeps its projection and the delta tracker skips
  * it by identity.
  */
-function projection(hidden: readonly string[], steps: readonly [string, number][]): (values: Values) => Values {
+function projection(
+  hidden: readonly string[],
+  steps: readonly [string, number][],
+): (values: Values) => Values {
   if (hidden.length === 0 && steps.length === 0) return (values) => values;
   const cache = new WeakMap<Values, Values>();
   return (values) => {
     let out = cache.get(values);
     if (out !== undefined) return out;
     out = {};
-    for (const k of Object.keys(values)) if (!hidden.includes(k)) out[k] = values[k];
+    // for…in with an own-key check: Object.keys without its array, for every changed entity a tick.
+    for (const k in values) if (Object.hasOwn(values, k) && !hidden.includes(k)) out[k] = values[k];
     for (const [k, step] of steps) out[k] = Math.round((values[k] as number) / step) * step;
     cache.set(values, out);
     return out;
@@ -100,7 +107,8 @@ export function roomVisibility(game: AnyGameRules): RoomVisibility {
   const entitySteps = stepped(game.state.entity);
   const ownSteps = entitySteps;
   const othersSteps = entitySteps.filter(([name]) => !entityOwner.includes(name));
-  const filtered = roomServer.length > 0 || othersHidden.length > 0 || roomSteps.length > 0 || entitySteps.length > 0;
+  const filtered =
+    roomServer.length > 0 || othersHidden.length > 0 || roomSteps.length > 0 || entitySteps.length > 0;
   const withoutRoom = projection(roomServer, roomSteps);
   const forAll = projection(entityServer, ownSteps);
   const forOthers = projection(othersHidden, othersSteps);
@@ -131,7 +139,10 @@ export function roomVisibility(game: AnyGameRules): RoomVisibility {
     shared,
     of,
     views,
-    encode: allFloatsStepped(game.state.room) && allFloatsStepped(game.state.entity) ? encodeFloat32 : encodeRoomFrame,
+    encode:
+      allFloatsStepped(game.state.room) && allFloatsStepped(game.state.entity)
+        ? encodeFloat32
+        : encodeRoomFrame,
     fields: frameFields(game),
   };
 }
