@@ -432,9 +432,9 @@ export class RoomSessions {
       const ack = acked.get(session.playerId) ?? -1;
       if (frame === undefined && ack < 0) continue;
       // The frame everyone without an ack gets (room-frame-messages.ts says when an ack rides
-      // apart): encoded and framed once a tick, then one write per player, its ack in the same
-      // buffer. Corked, frame and ack went out as a writev per player, whose path cost ~4× a
-      // plain write's in a profile; the general path below makes an array and messages per player.
+      // apart): encoded and framed once a tick, then sent to each player with its ack behind it in
+      // one socket write (GameSessions decides how); the general path below makes an array and
+      // messages per player.
       const alone = ack < 0 || (frame !== undefined && frame.length >= SPLIT_FRAME_BYTES);
       if (frame !== undefined && alone && ops.sendShared) {
         if (sharedFrame !== frame)

@@ -44,6 +44,14 @@ import { sendWelcome, ZoneDelivery } from './tick-delivery.ts';
 import { routeRoomMessage, routeSessionMessage, type MessageRoutes } from './message-routing.ts';
 import type { RoomSessions } from '../rooms/room-sessions.ts';
 
+/**
+ * A shared message at most this long goes out with a player's own message behind it copied into one
+ * buffer (one write); a longer one is corked with it instead. Node's buffer pool serves allocations
+ * under 4 KiB; past it each copy is a buffer of its own, and the copies of a large crowd frame a tick
+ * cost more than the writev they save.
+ */
+const COPY_SHARED_BYTES = 2048;
+
 /** Counts for health and tests. */
 export interface GameSessionsStats {
   connections: number;
@@ -163,12 +171,18 @@ export class GameSessions implements ConnectionAcceptor {
     rooms.bind({
       send: (link, message) => this.#send(link, message),
       sendShared: (link, shared, after) => {
-        const framing = link.connection.sendFramed ? link.connection.framing : undefined;
-        if (!framing) {
-          this.#sendEncoded(link, shared.bytes);
-          if (after) this.#send(link, after);
-        } else if (!after) this.#sendEncoded(link, shared.framedFor(framing), true);
-        else this.#sendEncoded(link, shared.framedWith(framing, encodeMessage(after)), true);
+        const connection = link.connection;
+        const framing = connection.sendFramed ? connection.framing : undefined;
+        if (framing && !after) return this.#sendEncoded(link, shared.framedFor(framing), true);
+        // Both in one buffer, one plain write, while that copies little; a large shared frame (a
+        // crowd's: 12 KB at 1,000 players) is not copied per player but corked with the message
+        // behind it, one writev: copying it made a one-room tick's p99 4x Colyseus's.
+        if (framing && shared.bytes.length <= COPY_SHARED_BYTES)
+          return this.#sendEncoded(link, shared.framedWith(framing, encodeMessage(after!)), true);
+        connection.cork?.();
+        this.#sendEncoded(link, framing ? shared.framedFor(framing) : shared.bytes, framing !== undefined);
+        if (after) this.#send(link, after);
+        connection.uncork?.();
       },
       close: (link, code, message) => this.#close(link, code, message),
     });
