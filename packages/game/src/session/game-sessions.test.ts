@@ -13,7 +13,9 @@ import {
 } from '@tickline/protocol';
 import { DEFAULT_POSITION_STEP } from '../zone/zone-config.ts';
 import { Zone } from '../zone/zone.ts';
-import type { GameConnection } from './connection.ts';
+import type { RoomLinkOps, RoomSessions } from '../rooms/room-sessions.ts';
+import { SharedMessage, type GameConnection, type WireFraming } from './connection.ts';
+import type { Link } from './session-state.ts';
 import { GameSessions } from './game-sessions.ts';
 import type { GameSessionsOptions } from './session-options.ts';
 import { spawnPoint } from './spawn-point.ts';
@@ -222,5 +224,83 @@ describe('game sessions', () => {
     const at = spawnPoint(runner.zone, 'a', 'scatter')!;
     expect(a.connection.sent[0]).toMatchObject({ type: MessageType.Welcome, x: at.x, y: at.y });
     expect(at).not.toEqual({ x: 500, y: 500 });
+  });
+});
+
+/** A connection that takes pre-framed messages (a 4-byte length prefix) and records writes and corks. */
+class FramingConnection extends FakeConnection {
+  readonly writes: (Uint8Array | 'cork' | 'uncork')[] = [];
+  readonly framing: WireFraming = {
+    headerBytes: () => 4,
+    writeHeader: (out, at, length) => (
+      new DataView(out.buffer, out.byteOffset).setUint32(at, length),
+      at + 4
+    ),
+  };
+  sendFramed(framed: Uint8Array) {
+    this.writes.push(framed);
+  }
+  cork() {
+    this.writes.push('cork');
+  }
+  uncork() {
+    this.writes.push('uncork');
+  }
+  /** The messages of the framed writes, in order. */
+  messages(): ServerMessage[] {
+    const out: ServerMessage[] = [];
+    for (const w of this.writes) {
+      if (typeof w === 'string') continue;
+      const view = new DataView(w.buffer, w.byteOffset, w.byteLength);
+      for (let at = 0; at < w.length; at += 4 + view.getUint32(at))
+        out.push(decodeMessage(w.subarray(at + 4, at + 4 + view.getUint32(at))) as ServerMessage);
+    }
+    return out;
+  }
+}
+
+describe('game sessions - room frames', () => {
+  /** The room side's send of a shared frame with a player's ack behind it. */
+  function sendShared(frameBytes: number) {
+    let ops: RoomLinkOps | undefined;
+    const sessions = new GameSessions({
+      tokens: createJoinTokens({ secret: 'session-test-secret-of-32-bytes-min' }),
+      metrics: createMetricsRegistry({ processMetrics: false }),
+    });
+    sessions.attachRooms({ bind: (o: RoomLinkOps) => void (ops = o) } as unknown as RoomSessions);
+    const connection = new FramingConnection();
+    const link = { connection, closed: false } as unknown as Link;
+    const frame = new Uint8Array(frameBytes).fill(7);
+    const shared = new SharedMessage(encodeMessage({ type: MessageType.RoomFrame, tick: 9, ack: -1, frame }));
+    ops!.sendShared!(link, shared, {
+      type: MessageType.RoomFrame,
+      tick: 9,
+      ack: 4,
+      frame: new Uint8Array(0),
+    });
+    return { connection, frame };
+  }
+
+  it('room frames - a small shared frame and the ack behind it leave in one write', () => {
+    const { connection, frame } = sendShared(600);
+    expect(connection.writes).toHaveLength(1);
+    expect(connection.messages()).toEqual([
+      { type: MessageType.RoomFrame, tick: 9, ack: -1, frame },
+      { type: MessageType.RoomFrame, tick: 9, ack: 4, frame: new Uint8Array(0) },
+    ]);
+  });
+
+  it('room frames - a large shared frame is corked with the ack, not copied for the player', () => {
+    const { connection, frame } = sendShared(12_000);
+    expect(connection.writes.map((w) => (typeof w === 'string' ? w : 'write'))).toEqual([
+      'cork',
+      'write',
+      'write',
+      'uncork',
+    ]);
+    expect(connection.messages()).toEqual([
+      { type: MessageType.RoomFrame, tick: 9, ack: -1, frame },
+      { type: MessageType.RoomFrame, tick: 9, ack: 4, frame: new Uint8Array(0) },
+    ]);
   });
 });
