@@ -97,7 +97,11 @@ describe('sandbox process pool', () => {
             ? { ...LIMITS, cpuMs: 10_000 }
             : LIMITS;
       const started = Date.now();
-      expect(await codeOf(pool.call(method, null, { limits, tenant: `t-${method}` }))).toBe(code);
+      const ended = await pool.call(method, null, { limits, tenant: `t-${method}` }).catch((e: unknown) => e);
+      expect(isTicklineError(ended) && ended.code).toBe(code);
+      // Past its deadline, a call says where it stalled: with the process, which used little CPU.
+      if (method === 'hang')
+        expect(ended).toMatchObject({ details: { stage: 'sent', usedCpuMs: expect.any(Number) } });
       expect(Date.now() - started).toBeLessThan(30_000);
       expect(await pool.call('echo', 'after', { limits: LIMITS })).toBe('after');
     },

@@ -65,6 +65,12 @@ interface Slot {
   retiring?: boolean;
   stderr: () => string;
   stopWatch?: () => void;
+  /**
+   * Where the current call is: its content being written for the process (`data`), or sent and
+   * with the process (`sent`). A call past its wall deadline says which, with the CPU its process
+   * used meanwhile: a stall with no CPU is not the code's work.
+   */
+  stage?: 'data' | 'sent';
 }
 
 export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
@@ -266,6 +272,7 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
   function finish(slot: Slot): void {
     slot.stopWatch?.();
     delete slot.stopWatch;
+    delete slot.stage;
     delete slot.call;
     if (slot.plan !== undefined) slot.cache.settle(slot.plan);
     slot.dataBytes = slot.cache.bytes;
@@ -289,19 +296,28 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
     // The content the process holds for this call and keeps for others is the host's to count.
     const rssLimit = slot.baseRss + slot.dataBytes + limits.memoryMb * MIB;
     let reading = false;
+    let usedCpuMs = 0;
     const poll = setInterval(() => {
       if (reading) return;
       reading = true;
       void Promise.all([processCpuMs(pid), residentMemoryBytes(pid)]).then(([cpu, rss]) => {
         reading = false;
         if (slot.call !== call) return;
+        if (cpu !== undefined) usedCpuMs = cpu - cpuStart;
         // Memory first: filling memory costs CPU too (page faults), and the memory is the cause.
         if (rss !== undefined && rss > rssLimit) kill(slot, 'memory', { residentMb: Math.round(rss / MIB) });
         else if (cpu !== undefined && cpu - cpuStart > limits.cpuMs)
           kill(slot, 'cpu', { usedCpuMs: cpu - cpuStart });
       });
     }, pollMs);
-    const deadline = setTimeout(() => kill(slot, 'timeout'), limits.wallMs);
+    const deadline = setTimeout(() => {
+      const details = { stage: slot.stage, usedCpuMs };
+      options.logger?.warn(
+        { pool: options.name, method: call.method, ...details, stderr: slot.stderr().slice(-2_000) },
+        'sandbox call past its wall deadline',
+      );
+      kill(slot, 'timeout', details);
+    }, limits.wallMs);
     const onAbort = () => kill(slot, 'cancelled');
     signal?.addEventListener('abort', onAbort, { once: true });
     slot.stopWatch = () => {
@@ -348,6 +364,7 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
     }
     // Ended while its content was written (a cancel, a deadline, the process gone): nothing to send.
     if (slot.call !== call) return;
+    slot.stage = 'sent';
     slot.child.send({
       id: call.id,
       method: call.method,
@@ -366,6 +383,7 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
       void watch(slot, call);
       return undefined;
     }
+    slot.stage = 'data';
     const plan = slot.cache.plan(data);
     slot.plan = plan;
     slot.dataBytes = slot.cache.bytes;
