@@ -39,6 +39,20 @@ describe('sandbox process pool', () => {
     expect([...doubled]).toEqual([2, 5]);
   });
 
+  it('retire - a process that says it exits and does not is killed; the next call is served', async () => {
+    const one = createProcessPool({ name: 'retire', entry: ENTRY, size: 1 });
+    try {
+      await one.ready();
+      const stuck = await one.call<number>('retireButStay', null, { limits: LIMITS });
+      // Served by a fresh process, though the old one never left by itself.
+      const next = await one.call<number>('pid', null, { limits: LIMITS });
+      expect(next).not.toBe(stuck);
+      expect(() => process.kill(stuck, 0)).toThrow();
+    } finally {
+      await one.close();
+    }
+  }, 60_000);
+
   it('pool - a coded error comes back as it was; a fault is logged, told as a fixed text, and retires its process', async () => {
     await expect(pool.call('coded', null, { limits: LIMITS })).rejects.toMatchObject({
       code: 'SANDBOX_TEST_ERROR',

@@ -73,6 +73,9 @@ interface Slot {
   stage?: 'data' | 'sent';
 }
 
+/** How long a process that said it exits may take to do so before it is killed. */
+const RETIRE_GRACE_MS = 2_000;
+
 export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
   const size = Math.max(1, Math.floor(options.size));
   const pollMs = options.pollMs ?? 50;
@@ -147,7 +150,7 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
       return;
     }
     finish(slot);
-    if (message.retire) slot.retiring = true;
+    if (message.retire) retire(slot);
     if (message.ok) {
       metrics?.calls.inc({ pool: options.name, outcome: 'ok' });
       call.resolve(message.result);
@@ -168,6 +171,24 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
       call.reject(new TicklineError(message.error.code, text, { details }));
     }
     if (!slot.retiring) dispatch();
+  }
+
+  /**
+   * The process said it exits after its answer. It is not trusted to: process.exit can deadlock in
+   * V8's shutdown (seen here under load: the main thread in a futex wait for minutes), and its slot
+   * is replaced only when it is gone, so every call behind it waited with no deadline running. It
+   * is killed if still there after a grace.
+   */
+  function retire(slot: Slot): void {
+    slot.retiring = true;
+    setTimeout(() => {
+      if (slot.child.exitCode !== null || slot.child.signalCode !== null) return;
+      options.logger?.warn(
+        { pool: options.name, pid: slot.child.pid, graceMs: RETIRE_GRACE_MS },
+        'retired sandbox process did not exit; killed',
+      );
+      slot.child.kill('SIGKILL');
+    }, RETIRE_GRACE_MS).unref();
   }
 
   function onExit(

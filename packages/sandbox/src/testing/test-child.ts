@@ -57,6 +57,12 @@ await serveSandboxProcess({
     context.retire();
     return process.pid;
   },
+  /** Says it exits after its answer, then does not (as a process.exit that deadlocks would). */
+  retireButStay: async (_: unknown, context) => {
+    context.retire();
+    process.exit = (() => undefined) as never;
+    return process.pid;
+  },
   pid: async () => process.pid,
   /** Per key given: the sum of its bytes, and whether anything past them in its buffer is not zero. */
   read: async (keys: string[], context) =>
