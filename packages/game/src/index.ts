@@ -88,7 +88,12 @@ export {
   ZONE_RESPONDER_SYNC_INTERVAL_MS,
 } from './remote/zone-rpc.ts';
 export { localRoomOperations } from './remote/room-operations.ts';
-export { createRoomResponder, remoteRoomOperations, ROOMS_SERVICE, ROOM_REPLAY_SERVICE } from './remote/room-rpc.ts';
+export {
+  createRoomResponder,
+  remoteRoomOperations,
+  ROOMS_SERVICE,
+  ROOM_REPLAY_SERVICE,
+} from './remote/room-rpc.ts';
 export { replayRoom, REPLAY_MAX_TICKS, REPLAY_MAX_SCAN_RECORDS } from './rooms/room-replay.ts';
 export { RoomJournal, RoomOpened, RoomTicks } from './rooms/room-journal.ts';
 
@@ -158,7 +163,7 @@ export type { ZoneHost, TickInfo, TickListener, DrainOptions } from './loop/zone
 export type { ZoneClients, ZoneRunnerStats } from './loop/zone-runner.ts';
 export type { ZoneRunnerOptions, EventSink } from './loop/runner-options.ts';
 export type { Scheduler } from './loop/scheduler.ts';
-export type { GameSessionsStats } from './session/game-sessions.ts';
+export type { GameSessionsStats } from './session/session-metrics.ts';
 export type { RoomRunnerOptions, RoomTickListener } from './rooms/room-runner.ts';
 export type { RoomRegistryOptions, RoomWaiter, CreateRoomOptions } from './rooms/room-registry.ts';
 export type { RoomSessionsOptions, RoomSession } from './rooms/room-sessions.ts';

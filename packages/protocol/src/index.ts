@@ -30,7 +30,7 @@ export {
   encodeHandleId,
 } from './game/tick-frame.ts';
 export { HandleView } from './game/handle-view.ts';
-export { readMoveInto, readRoomCommandInto } from './game/inbound-fast-paths.ts';
+export { readMoveInto, readRoomCommand } from './game/inbound-fast-paths.ts';
 export {
   ROOM_FRAME_VERSION,
   MAX_FRAME_FIELDS,
@@ -274,7 +274,7 @@ export type {
   StreamServerMessage,
 } from './stream/stream-messages.ts';
 export type { DecodeMessageOptions } from './game/codec.ts';
-export type { MoveFields, RoomCommandFields } from './game/inbound-fast-paths.ts';
+export type { MoveFields } from './game/inbound-fast-paths.ts';
 export type { FieldTable, FieldValues, RoomChanges, RoomFrame } from './game/room-frame.ts';
 export type { FieldKind, Layout } from './game/layouts.ts';
 export type { GameProtocolErrorCode, ProtocolErrorDescription } from './game/errors.ts';

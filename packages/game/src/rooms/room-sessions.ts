@@ -433,7 +433,7 @@ export class RoomSessions {
       if (frame === undefined && ack < 0) continue;
       // The frame everyone without an ack gets (room-frame-messages.ts says when an ack rides
       // apart): encoded and framed once a tick, then sent to each player with its ack behind it in
-      // one socket write (GameSessions decides how); the general path below makes an array and
+      // one socket write (session/shared-send.ts decides how); the general path below makes an array and
       // messages per player.
       const alone = ack < 0 || (frame !== undefined && frame.length >= SPLIT_FRAME_BYTES);
       if (frame !== undefined && alone && ops.sendShared) {

@@ -4,7 +4,7 @@
  * against the game's declared types, and the events it emitted against the game's declared ones.
  */
 import type { EventDefinition } from '@tickline/kernel';
-import { copyValues, valuesProblem } from './fields.ts';
+import { copyValues, valuesProblem, type Fields } from './fields.ts';
 import type { AnyGameRules, RoomState } from './types.ts';
 
 export type State = RoomState<any, any>;
@@ -118,20 +118,14 @@ class EntitiesDraft extends Map<string, Values> {
 
   /**
    * The first entity the handler read, set or added (the only ones that may have changed) that
-   * `problemOf` finds a problem with, as `id: problem`; undefined when none has one.
+   * `fields` refuse, as a message; undefined when none is refused.
    */
-  touchedProblem(problemOf: (values: Values) => string | undefined): string | undefined {
+  touchedProblem(fields: Fields): string | undefined {
     if (this.#oneId !== undefined) {
-      const p = problemOf(this.#oneValues!);
+      const p = valuesProblem(fields, this.#oneValues!);
       if (p !== undefined) return entityProblem(this.#oneId, p);
     }
-    for (const map of [this.#copies, this.#added])
-      if (map !== undefined)
-        for (const [id, values] of map) {
-          const p = problemOf(values);
-          if (p !== undefined) return entityProblem(id, p);
-        }
-    return undefined;
+    return entitiesProblem(fields, this.#copies) ?? entitiesProblem(fields, this.#added);
   }
 
   /** Applies the draft's changes to the room's own Map (never to an entity object: those are replaced). */
@@ -146,6 +140,16 @@ class EntitiesDraft extends Map<string, Values> {
 
 function entityProblem(id: string, problem: string): string {
   return `left an invalid entity ${id.slice(0, 64)} field ${problem}`;
+}
+
+/** The first of `entities` that `fields` refuse, as a message; undefined when none is (or no map). */
+function entitiesProblem(fields: Fields, entities: Map<string, Values> | undefined): string | undefined {
+  if (entities !== undefined)
+    for (const [id, values] of entities) {
+      const p = valuesProblem(fields, values);
+      if (p !== undefined) return entityProblem(id, p);
+    }
+  return undefined;
 }
 
 /** A handler's working copy of the room's state: what it may change, checked before it is kept. */
@@ -165,14 +169,9 @@ export class Draft {
     const room = valuesProblem(game.state.room, draft.room as Values);
     if (room !== undefined) return `left an invalid room field ${room}`;
     const fields = game.state.entity;
-    if (draft.entities === this.#entities)
-      return this.#entities.touchedProblem((values) => valuesProblem(fields, values));
+    if (draft.entities === this.#entities) return this.#entities.touchedProblem(fields);
     // A handler that put another Map in place of the draft's is checked whole.
-    for (const [id, values] of draft.entities as Map<string, Values>) {
-      const p = valuesProblem(fields, values);
-      if (p !== undefined) return entityProblem(id, p);
-    }
-    return undefined;
+    return entitiesProblem(fields, draft.entities as Map<string, Values>);
   }
 
   /** Makes the draft the room's state: `into`'s entities Map is changed in place, its room replaced. */

@@ -15,10 +15,9 @@ import {
   isGameProtocolError,
   MessageType,
   readMoveInto,
-  readRoomCommandInto,
+  readRoomCommand,
   type HelloMessage,
   type MoveFields,
-  type RoomCommandFields,
   type ServerMessage,
 } from '@tickline/protocol';
 import {
@@ -36,29 +35,19 @@ import {
   type GameSessionsOptions,
   type ResolvedSessionOptions,
 } from './session-options.ts';
-import { createSessionMetrics, TransportCounters, type SessionMetrics } from './session-metrics.ts';
+import {
+  createSessionMetrics,
+  TransportCounters,
+  type GameSessionsStats,
+  type SessionMetrics,
+} from './session-metrics.ts';
 import type { Link, Session } from './session-state.ts';
 import { SweepHeartbeats } from './heartbeats.ts';
 import { spawnPoint } from './spawn-point.ts';
+import { sendShared } from './shared-send.ts';
 import { sendWelcome, ZoneDelivery } from './tick-delivery.ts';
 import { routeRoomMessage, routeSessionMessage, type MessageRoutes } from './message-routing.ts';
 import type { RoomSessions } from '../rooms/room-sessions.ts';
-
-/**
- * A shared message at most this long goes out with a player's own message behind it copied into one
- * buffer (one write); a longer one is corked with it instead. Node's buffer pool serves allocations
- * under 4 KiB; past it each copy is a buffer of its own, and the copies of a large crowd frame a tick
- * cost more than the writev they save.
- */
-const COPY_SHARED_BYTES = 2048;
-
-/** Counts for health and tests. */
-export interface GameSessionsStats {
-  connections: number;
-  sessions: number;
-  /** Sessions without a connection, inside their grace period. */
-  dropped: number;
-}
 
 export class GameSessions implements ConnectionAcceptor {
   readonly #o: ResolvedSessionOptions;
@@ -77,7 +66,6 @@ export class GameSessions implements ConnectionAcceptor {
   #cancelSweep: (() => void) | undefined;
   #rooms: RoomSessions | undefined;
   readonly #move: MoveFields = { seq: 0, tick: 0, x: 0, y: 0 };
-  readonly #command: RoomCommandFields = { seq: 0, command: new Uint8Array(0) };
   #nonce = 0;
   #closing = false;
   #lastHeartbeat = -Infinity;
@@ -170,20 +158,8 @@ export class GameSessions implements ConnectionAcceptor {
     this.#rooms = rooms;
     rooms.bind({
       send: (link, message) => this.#send(link, message),
-      sendShared: (link, shared, after) => {
-        const connection = link.connection;
-        const framing = connection.sendFramed ? connection.framing : undefined;
-        if (framing && !after) return this.#sendEncoded(link, shared.framedFor(framing), true);
-        // Both in one buffer, one plain write, while that copies little; a large shared frame (a
-        // crowd's: 12 KB at 1,000 players) is not copied per player but corked with the message
-        // behind it, one writev: copying it made a one-room tick's p99 4x Colyseus's.
-        if (framing && shared.bytes.length <= COPY_SHARED_BYTES)
-          return this.#sendEncoded(link, shared.framedWith(framing, encodeMessage(after!)), true);
-        connection.cork?.();
-        this.#sendEncoded(link, framing ? shared.framedFor(framing) : shared.bytes, framing !== undefined);
-        if (after) this.#send(link, after);
-        connection.uncork?.();
-      },
+      sendShared: (link, shared, after) =>
+        sendShared(link, shared, after && encodeMessage(after), this.#sendEncoded),
       close: (link, code, message) => this.#close(link, code, message),
     });
   }
@@ -343,19 +319,10 @@ export class GameSessions implements ConnectionAcceptor {
         x: move.x,
         y: move.y,
       });
-    // And a rules room's commands likewise (its bytes within the size cap, as the strict decoder's).
-    const command = this.#command;
-    if (
-      !session &&
-      link.room &&
-      bytes.length <= this.#o.maxMessageBytes &&
-      readRoomCommandInto(bytes, command)
-    )
-      return this.#rooms!.message(link, {
-        type: MessageType.RoomCommand,
-        seq: command.seq,
-        command: command.command,
-      });
+    // And a rules room's commands likewise (within the size cap, as the strict decoder's).
+    const command =
+      !session && link.room && bytes.length <= this.#o.maxMessageBytes && readRoomCommand(bytes);
+    if (command) return this.#rooms!.message(link, command);
     let message;
     try {
       message = decodeMessage(bytes, { maxBytes: this.#o.maxMessageBytes });
@@ -429,7 +396,8 @@ export class GameSessions implements ConnectionAcceptor {
    * Unframed bytes go out framed here when the transport allows it: header and payload in one
    * buffer make one socket write, where the transport's own framing would write twice.
    */
-  #sendEncoded(link: Link, bytes: Uint8Array, framed = false): void {
+  // A property, not a method: passed as it is to the shared send of every player, every tick.
+  readonly #sendEncoded = (link: Link, bytes: Uint8Array, framed = false): void => {
     if (link.closed) return;
     const connection = link.connection;
     const framing = connection.framing;
@@ -439,7 +407,7 @@ export class GameSessions implements ConnectionAcceptor {
     this.#counters.bytesOut[connection.transport] += bytes.length;
     if (connection.bufferedBytes > this.#o.maxBufferedBytes)
       this.#close(link, CloseCode.SlowConsumer, `more than ${this.#o.maxBufferedBytes} bytes unsent`);
-  }
+  };
 
   #close(link: Link, code: string, message: string): void {
     if (link.closed) return;

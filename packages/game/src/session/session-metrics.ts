@@ -132,3 +132,11 @@ export class TransportCounters {
     }
   }
 }
+
+/** The session layer's counts for health and tests (`GameSessions.stats()`). */
+export interface GameSessionsStats {
+  connections: number;
+  sessions: number;
+  /** Sessions without a connection, inside their grace period. */
+  dropped: number;
+}

@@ -1,14 +1,8 @@
 import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import { decodeMessage, encodeMessage } from './codec.ts';
-import { GAME_PROTOCOL_VERSION, MessageType } from './messages.ts';
-import {
-  readFlatCommand,
-  readMoveInto,
-  readRoomCommandInto,
-  type MoveFields,
-  type RoomCommandFields,
-} from './inbound-fast-paths.ts';
+import { GAME_PROTOCOL_VERSION, MessageType, type RoomCommandMessage } from './messages.ts';
+import { readFlatCommand, readMoveInto, readRoomCommand, type MoveFields } from './inbound-fast-paths.ts';
 
 const raw = new Packr({ useRecords: false });
 const out = (): MoveFields => ({ seq: -1, tick: -1, x: NaN, y: NaN });
@@ -88,11 +82,11 @@ describe('move fast path', () => {
   });
 });
 
-/** What the strict decoder makes of `bytes`, as room command fields, or undefined when it refuses them. */
-function strictCommand(bytes: Uint8Array): RoomCommandFields | undefined {
+/** What the strict decoder makes of `bytes` when it is a room command, or undefined. */
+function strictCommand(bytes: Uint8Array): RoomCommandMessage | undefined {
   try {
     const m = decodeMessage(bytes);
-    return m.type === MessageType.RoomCommand ? { seq: m.seq, command: m.command } : undefined;
+    return m.type === MessageType.RoomCommand ? m : undefined;
   } catch {
     return undefined;
   }
@@ -104,9 +98,9 @@ describe('room command fast path', () => {
       for (const size of [0, 1, 30, 255, 256, 4_000]) {
         const command = Uint8Array.from({ length: size }, (_, i) => (i * 31 + seq) & 0xff);
         const bytes = encodeMessage({ type: MessageType.RoomCommand, seq, command });
-        const fields: RoomCommandFields = { seq: -1, command: new Uint8Array(0) };
-        expect(readRoomCommandInto(bytes, fields)).toBe(true);
-        expect({ seq: fields.seq, command: Uint8Array.from(fields.command) }).toEqual(strictCommand(bytes));
+        const fast = readRoomCommand(bytes);
+        expect(fast).toBeDefined();
+        expect({ ...fast, command: Uint8Array.from(fast!.command) }).toEqual(strictCommand(bytes));
       }
     }
   });
@@ -127,9 +121,8 @@ describe('room command fast path', () => {
       new Uint8Array(0),
     ];
     for (const bytes of refused) {
-      const fields: RoomCommandFields = { seq: -1, command: new Uint8Array(0) };
-      if (readRoomCommandInto(bytes, fields))
-        expect({ seq: fields.seq, command: Uint8Array.from(fields.command) }).toEqual(strictCommand(bytes));
+      const fast = readRoomCommand(bytes);
+      if (fast) expect({ ...fast, command: Uint8Array.from(fast.command) }).toEqual(strictCommand(bytes));
       else expect(strictCommand(bytes)).toBeUndefined();
     }
   });

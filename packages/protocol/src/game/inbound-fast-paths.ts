@@ -6,7 +6,7 @@
  * common, well-formed encodings and returns what the general decoder would; anything else —
  * another type, an odd encoding, a bad value — is left to that decoder, which says what is wrong.
  */
-import { GAME_PROTOCOL_VERSION, MessageType } from './messages.ts';
+import { GAME_PROTOCOL_VERSION, MessageType, type RoomCommandMessage } from './messages.ts';
 
 /** A Move's fields, filled in place. */
 export interface MoveFields {
@@ -89,34 +89,24 @@ export function readMoveInto(bytes: Uint8Array, out: MoveFields): boolean {
 }
 
 /**
- * A RoomCommand's fields, filled in place. `command` is a view of the message's bytes, not a copy
- * (the strict decoder's is one): read it before the message's handler returns, keep none of it.
+ * The RoomCommand in `bytes` when they are exactly one well-formed RoomCommand of this protocol
+ * version (`[version, RoomCommand, seq, command]`, the command as bin 8 or bin 16); undefined for
+ * anything else, which the caller decodes with the strict decoder. `command` is a view of `bytes`,
+ * not a copy (the strict decoder's is one): read it before the message's handler returns.
  */
-export interface RoomCommandFields {
-  seq: number;
-  command: Uint8Array;
-}
-
-/**
- * Fills `out` when `bytes` is exactly one well-formed RoomCommand of this protocol version
- * (`[version, RoomCommand, seq, command]`, the command as bin 8 or bin 16) and returns true;
- * false for anything else, which the caller decodes with the strict decoder.
- */
-export function readRoomCommandInto(bytes: Uint8Array, out: RoomCommandFields): boolean {
+export function readRoomCommand(bytes: Uint8Array): RoomCommandMessage | undefined {
   const length = bytes.length;
-  if (length < 6 || bytes[0] !== 0x94) return false;
-  if (bytes[1] !== GAME_PROTOCOL_VERSION || bytes[2] !== MessageType.RoomCommand) return false;
+  if (length < 6 || bytes[0] !== 0x94) return undefined;
+  if (bytes[1] !== GAME_PROTOCOL_VERSION || bytes[2] !== MessageType.RoomCommand) return undefined;
   const seq = number(bytes, 3);
-  if (end < 0 || end >= length || !Number.isInteger(seq) || seq < 0 || seq > 0xffff_ffff) return false;
+  if (end < 0 || end >= length || !Number.isInteger(seq) || seq < 0 || seq > 0xffff_ffff) return undefined;
   let at = end;
   let size: number;
   if (bytes[at] === 0xc4 && at + 1 < length) size = bytes[(at += 2) - 1]!;
   else if (bytes[at] === 0xc5 && at + 2 < length) size = (bytes[at + 1]! << 8) | bytes[(at += 3) - 1]!;
-  else return false;
-  if (at + size !== length) return false;
-  out.seq = seq;
-  out.command = bytes.subarray(at);
-  return true;
+  else return undefined;
+  if (at + size !== length) return undefined;
+  return { type: MessageType.RoomCommand, seq, command: bytes.subarray(at) };
 }
 
 /** Keys and strings this fast path builds itself (short ASCII; anything else goes to msgpackr). */
