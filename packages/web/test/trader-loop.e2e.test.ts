@@ -110,6 +110,31 @@ describe.skipIf(!chromiumBinary.available)("web - the trader's whole loop", () =
     return body.tokens.accessToken;
   }
 
+  /** The trader's last orders as the API lists them, one line each: why a wait on trades failed. */
+  async function lastOrders(email: string): Promise<string> {
+    const headers = { authorization: `Bearer ${await accessToken(email)}` };
+    const me = (await (await fetch(`${dashboard.url}/api/v1/me`, { headers })).json()) as { id: string };
+    const res = await fetch(`${dashboard.url}/api/v1/portfolios/${me.id}/orders?status=all&limit=12`, {
+      headers,
+    });
+    const body = (await res.json()) as { orders?: Array<Record<string, unknown>> };
+    return (body.orders ?? [body])
+      .map((o) => {
+        const { clientOrderId, side, type, status, quantity, filledQuantity, origin, createdAt } = o;
+        return JSON.stringify({
+          clientOrderId,
+          side,
+          type,
+          status,
+          quantity,
+          filledQuantity,
+          origin,
+          createdAt,
+        });
+      })
+      .join('\n');
+  }
+
   /** The strategy page's research form, set to `kind` over BTC-USDT in `window`. */
   async function runResearch(
     page: Page,
@@ -268,9 +293,13 @@ describe.skipIf(!chromiumBinary.available)("web - the trader's whole loop", () =
         );
         if (Date.now() > deadline) throw new Error(`the run never held a position to force out: ${text}`);
       }
-      await run.getByTestId('breakdown-exit-reason').locator('tr[data-key="force_exit"]').waitFor({
-        timeout: LIVE_WAIT_MS,
-      });
+      await run
+        .getByTestId('breakdown-exit-reason')
+        .locator('tr[data-key="force_exit"]')
+        .waitFor({ timeout: LIVE_WAIT_MS })
+        .catch(async (error: Error) => {
+          throw new Error(`${error.message}\nthe portfolio's last orders: ${await lastOrders(email)}`);
+        });
       await screenshot(page, 'trader-loop-force-exit', { fullPage: true });
 
       // The same run paused and resumed from a Telegram chat linked on the API keys page.

@@ -611,22 +611,47 @@ describe('live runs in sandbox processes', () => {
       await runner.enable({ ...spec('quick', s), strategyId: 'counts', userId: 'owner-quick' });
       for (const id of ['slow-1', 'slow-2'])
         await runner.enable({ ...spec(id, s), strategyId: 'slowCounts', userId: `owner-${id}` });
-      for (const e of candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 30, 6))) {
+      const signalsOf = (id: string) =>
+        w.published
+          .filter(
+            (e) => e.type === 'strategy.signal' && (e.data as { userId: string }).userId === `owner-${id}`,
+          )
+          .map((e) => e.data as { reason: string; candleCloseTime: number });
+      const feed = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 30, 6));
+      // A checkpoint is never ahead of what was decided: every candle up to it placed its order (a
+      // run resumed from it decides only those after), and its counters count exactly those.
+      const checkpointsHold = () => {
+        for (const p of runner.checkpoints()) {
+          const upTo = feed.filter((e) => (e.data as FeedCandle).closeTime <= p.atMs).length;
+          const placed = signalsOf(p.id).filter((x) => x.candleCloseTime <= p.atMs).length;
+          expect({ id: p.id, placed, candles: p.candles, signals: p.signals }).toEqual({
+            id: p.id,
+            placed: upTo,
+            candles: upTo,
+            signals: upTo,
+          });
+        }
+      };
+      for (const e of feed) {
         w.track(e.data as { symbol: string; close: number });
         await runner.handle([e]);
+        checkpointsHold();
       }
       await until(() => ['quick', 'slow-1', 'slow-2'].every((id) => runner.status(id)?.candles === 30), {
         timeoutMs: 60_000,
         what: 'every run decided every candle',
       });
+      // Settled after the last wave returned, their checkpoints are on the last candle.
+      const last = (feed.at(-1)!.data as FeedCandle).closeTime;
+      await until(() => runner.checkpoints().every((p) => p.atMs === last), {
+        timeoutMs: 10_000,
+        what: 'every checkpoint on the last candle',
+      });
+      checkpointsHold();
       const seen = Array.from({ length: 30 }, (_, i) => `seen ${i + 1}`);
       for (const id of ['quick', 'slow-1', 'slow-2']) {
         expect(runner.status(id)).toMatchObject({ state: 'running', errors: 0 });
-        const signals = w.published
-          .filter(
-            (e) => e.type === 'strategy.signal' && (e.data as { userId: string }).userId === `owner-${id}`,
-          )
-          .map((e) => e.data as { reason: string; candleCloseTime: number });
+        const signals = signalsOf(id);
         expect(signals.map((x) => x.reason)).toEqual(seen);
         // Each on its own candle, in the candles' order.
         const times = signals.map((x) => x.candleCloseTime);

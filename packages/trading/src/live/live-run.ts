@@ -39,6 +39,11 @@ export interface LiveRun {
   warmupEnds?: ReadonlyArray<number | undefined>;
   /** Close time of the last candle whose decision came back (a reopened run resumes after it). */
   decided?: number;
+  /**
+   * Its counters when its last settled candle (`status.settledCandleTime`) settled: a checkpoint
+   * stores the two together, so a run resumed from it counts each candle once.
+   */
+  settledCounts?: Pick<LiveRunStatus, 'candles' | 'signals'>;
   /** Executions booked in the engine, replayed into a reopened one (its position and cash). */
   fills: RecordedFill[];
   /** `fills` lost its oldest executions to MAX_RECORDED_FILLS: rebuilt books read the journal. */

@@ -268,9 +268,16 @@ describe('live runs', () => {
     const runner = new LiveRunner({ ...b.options, history: async () => candles.slice(0, 10) });
     b.setRunner(runner);
     for (const c of candles.slice(0, 10)) b.track(c);
-    await runner.enable({ ...spec('r', s), warmupBars: 6 }, { resumeAfter: candles[5]!.closeTime });
+    // Its counters as stored with that checkpoint: candles 0–5, one order each.
+    const counts = { candles: 6, signals: 6 };
+    await runner.enable({ ...spec('r', s), warmupBars: 6 }, { resumeAfter: candles[5]!.closeTime, counts });
     // Candles 0–5 were warm-up (state), 6–7 were A's orders (same ids: nothing new), 8–9 are new.
     expect(placedBy(b)).toEqual([candles[8]!.closeTime, candles[9]!.closeTime]);
+    // Counted once each: 6–7 from A's journal, 8–9 decided here.
+    expect(runner.status('r')).toMatchObject({ candles: 10, signals: 10 });
+    expect(runner.checkpoints()).toEqual([
+      { id: 'r', atMs: candles[9]!.closeTime, candles: 10, signals: 10 },
+    ]);
     const signals = b.published
       .filter((e) => e.type === 'strategy.signal')
       .map((e) => e.data as { reason: string });
@@ -279,6 +286,7 @@ describe('live runs', () => {
     await runner.onCandle(candles[9]!);
     await runner.onCandle(candles[10]!);
     expect(placedBy(b)).toEqual([8, 9, 10].map((i) => candles[i]!.closeTime));
+    expect(runner.status('r')).toMatchObject({ candles: 11, signals: 11 });
   });
 });
 

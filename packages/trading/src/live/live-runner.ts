@@ -43,11 +43,13 @@ import {
   keepFills,
   rebuild,
   resumePoint,
+  storedBetween,
   storedHistory,
   storedUntilNow,
   warmUpNew,
 } from './run-restore.ts';
 import type { WaveBoxContext } from './wave-box.ts';
+import type { LiveCheckpoint } from './live-store.ts';
 import { RunHealth } from './run-health.ts';
 import { RunWaves } from './run-waves.ts';
 
@@ -199,11 +201,20 @@ export class LiveRunner {
   async #enable(spec: LiveStrategySpec, options: EnableOptions, release: () => void): Promise<LiveRunStatus> {
     const { carry } = options;
     const startedAt = this.#o.clock.now();
-    // A run rebuilt from the journal resumes after its last ordered candle too (run-restore.ts).
-    const resumeAfter =
-      options.resumeAfter === undefined || carry !== undefined
-        ? options.resumeAfter
-        : await resumePoint(spec, this.#o.orders, options.resumeAfter);
+    // A run rebuilt from the journal resumes after its last ordered candle too (run-restore.ts);
+    // the candles and orders it decided past its stored checkpoint count on its counters.
+    let resumeAfter = options.resumeAfter;
+    let counts = options.counts;
+    if (resumeAfter !== undefined && carry === undefined) {
+      const checkpoint = resumeAfter;
+      const point = await resumePoint(spec, this.#o.orders, checkpoint);
+      resumeAfter = point.at;
+      if (counts !== undefined && point.at > checkpoint)
+        counts = {
+          candles: counts.candles + (await storedBetween(this.#o, spec, checkpoint, point.at)),
+          signals: counts.signals + point.signals,
+        };
+    }
     // A run resuming reads its history now (its catch-up reads again); a new one after its sandbox
     // opened (seconds at load), so that candles closing meanwhile are part of its warm-up.
     const merged = resumeAfter === undefined ? [] : await storedHistory(this.#o, spec, resumeAfter);
@@ -213,7 +224,7 @@ export class LiveRunner {
     const session = await this.#openSession(spec, Math.max(256, spec.warmupBars * 2), { cpuProbation });
     const run = newRun(spec, session, resumeAfter);
     const status = run.status;
-    if (carry === undefined && options.counts !== undefined) Object.assign(status, options.counts);
+    if (carry === undefined && counts !== undefined) Object.assign(status, counts);
     let windows: Array<WarmupWindow | undefined> | undefined;
     try {
       // Warm-up builds indicators and state; its orders are not real, and vanish. It runs in the
@@ -429,6 +440,21 @@ export class LiveRunner {
 
   list(): LiveRunStatus[] {
     return [...this.#runs.values()].map((r) => r.status);
+  }
+
+  /**
+   * Each run's checkpoint as of now: its last settled candle (decided, its orders at the desk) and
+   * its counters then. Not the last claimed candle: a run left behind by its wave (wave-box.ts) has
+   * claimed one it has not answered, and a run resumed after that would skip it.
+   */
+  checkpoints(): LiveCheckpoint[] {
+    const points: LiveCheckpoint[] = [];
+    for (const run of this.#runs.values()) {
+      const atMs = run.status.settledCandleTime;
+      if (atMs !== undefined && run.settledCounts !== undefined)
+        points.push({ id: run.spec.id, atMs, ...run.settledCounts });
+    }
+    return points;
   }
 
   /** Engages a portfolio's kill switch: cancels its working orders and pauses its runs. */

@@ -277,7 +277,8 @@ export class LiveStore {
 
   /**
    * Moves each run's checkpoint forward (never back) with its counters as of then: one statement
-   * for a wave's runs, whatever their close times.
+   * for a wave's runs, whatever their close times. The same candle again with more counted is a
+   * run on several feeds that settled another feed's candle of that close.
    */
   async checkpoint(points: readonly LiveCheckpoint[]): Promise<void> {
     if (points.length === 0) return;
@@ -285,7 +286,8 @@ export class LiveStore {
       `update live_strategies s set checkpoint_ms = p.at, candles = p.candles, signals = p.signals,
          updated_at = now()
        from unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) as p(id, at, candles, signals)
-       where s.id = p.id and (s.checkpoint_ms is null or s.checkpoint_ms < p.at)`,
+       where s.id = p.id and (s.checkpoint_ms is null or s.checkpoint_ms < p.at
+         or (s.checkpoint_ms = p.at and s.candles < p.candles))`,
       [
         points.map((p) => p.id),
         points.map((p) => p.atMs),

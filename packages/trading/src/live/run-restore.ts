@@ -246,17 +246,36 @@ async function ownOrders(spec: LiveStrategySpec, journal: LiveRunnerOptions['ord
  * on if that is later. The checkpoint is written behind the decisions (at load it lagged one): a
  * candle after it whose order is in the journal was decided, and deciding it again on books that
  * already hold its working order (rebuild below) gave the engine that order twice — the next
- * candle then sold a position already sold.
+ * candle then sold a position already sold. `signals` counts the orders it placed after the
+ * checkpoint, which the stored counters do not hold yet.
  */
 export async function resumePoint(
   spec: LiveStrategySpec,
   journal: LiveRunnerOptions['orders'],
   checkpoint: number,
+): Promise<{ at: number; signals: number }> {
+  let at = checkpoint;
+  let signals = 0;
+  for (const o of await ownOrders(spec, journal)) {
+    if (o.origin?.kind !== 'strategy' || o.origin.candleCloseTime <= checkpoint) continue;
+    at = Math.max(at, o.origin.candleCloseTime);
+    signals++;
+  }
+  return { at, signals };
+}
+
+/**
+ * Candles of the run's feeds stored with a close in (`after`, `until`]: those decided between a
+ * stored checkpoint and the resume point past it (resumePoint), counted on the run's counters.
+ */
+export async function storedBetween(
+  o: Pick<LiveRunnerOptions, 'clock' | 'history'>,
+  spec: LiveStrategySpec,
+  after: number,
+  until: number,
 ): Promise<number> {
-  let last = checkpoint;
-  for (const o of await ownOrders(spec, journal))
-    if (o.origin?.kind === 'strategy') last = Math.max(last, o.origin.candleCloseTime);
-  return last;
+  const stored = await storedHistory(o, { ...spec, warmupBars: 0 }, after);
+  return stored.filter((c) => c.closeTime > after && c.closeTime <= until).length;
 }
 
 /**

@@ -199,7 +199,10 @@ export class RunWaves {
 
 /** `candle`'s decision is complete: answered, its orders handed to the desk. */
 function settled(run: LiveRun, candle: FeedCandle): void {
-  run.status.settledCandleTime = Math.max(run.status.settledCandleTime ?? -Infinity, candle.closeTime);
+  const { status } = run;
+  if (candle.closeTime < (status.settledCandleTime ?? -Infinity)) return;
+  status.settledCandleTime = candle.closeTime;
+  run.settledCounts = { candles: status.candles, signals: status.signals };
 }
 
 /** Sends an answer's orders at once (a run catching up decides alone). */

@@ -33,7 +33,7 @@ import { createRedisOrderRateLimiter } from '../risk/redis-order-rate-limiter.ts
 import { createSqlOrderRateLimiter } from '../risk/sql-order-rate-limiter.ts';
 import type { LiveStrategySpec } from '../live/live-runner.ts';
 import { storedRunSpec, storedUntilNow, warmedUntil } from '../live/run-restore.ts';
-import { type LiveCheckpoint, LiveStore, type StoredLiveRun } from '../live/live-store.ts';
+import { LiveStore, type StoredLiveRun } from '../live/live-store.ts';
 import { defaultMemberName } from '../live/member-name.ts';
 import { RunnerMembership } from '../live/membership.ts';
 import { createEquityCompaction } from '../portfolio/equity-compaction.ts';
@@ -216,16 +216,18 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     },
     nameOf: strategyNameReader(deps.repository),
   });
-  const saved = new Map<string, number>();
+  /** Per run, the checkpoint stored last (its candle and count: a run on two feeds settles twice). */
+  const saved = new Map<string, string>();
+  /**
+   * Stores the checkpoints that moved (LiveRunner.checkpoints): after each batch of candles, and
+   * at each sync — a run left behind by its wave settles after its batch, maybe on the last candle.
+   */
   async function checkpoint(): Promise<void> {
-    const points: LiveCheckpoint[] = [];
-    for (const run of host.runner.list()) {
-      const t = run.lastCandleTime;
-      if (t === undefined || saved.get(run.id) === t || !membership.owns(run.id)) continue;
-      saved.set(run.id, t);
-      points.push({ id: run.id, atMs: t, candles: run.candles, signals: run.signals });
-    }
+    const points = host.runner
+      .checkpoints()
+      .filter((p) => saved.get(p.id) !== `${p.atMs}/${p.candles}` && membership.owns(p.id));
     await store.checkpoint(points);
+    for (const p of points) saved.set(p.id, `${p.atMs}/${p.candles}`);
   }
 
   const specOf = (run: StoredLiveRun): LiveStrategySpec =>
@@ -335,7 +337,10 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     name: 'strategy-live-sync',
     intervalMs: settings.syncMs,
     beatAtStart: true,
-    beat: () => sync(),
+    beat: async () => {
+      await sync();
+      await checkpoint();
+    },
   });
   // The books open from the portfolio tables before the consumers feed them.
   const books: Service = {
