@@ -170,6 +170,21 @@ describe('fillsOf', () => {
     }
   });
 
+  it('books a fill stamped before its order was placed after the fills before the order', () => {
+    seq = 0;
+    // The run bought on the bar at T0 + H; the trader's force exit placed after that filled on a
+    // price stamped earlier (a candle that closed before, delivered after). Read by fill time
+    // alone, the sale came before the buy: a short, and the run's trade still open.
+    const entry = order({ createdAt: T0 + H - 1 }, [{ time: T0 + H }]);
+    const forceExit = order(
+      { side: 'sell', origin: { kind: 'manual', userId: 'ada' }, createdAt: T0 + H + 5 },
+      [{ price: 110, time: T0 + H - 10 }],
+    );
+    const { closed, open } = roundTrips(fillsOf([forceExit, entry]));
+    expect(open).toEqual([]);
+    expect(closed.map((t) => [t.run, t.exitReason, t.direction])).toEqual([['s1', 'force_exit', 'long']]);
+  });
+
   it('attributes a manual order to no run', () => {
     seq = 0;
     const manual = order({ origin: { kind: 'manual', userId: 'ada' } }, [{}]);

@@ -126,9 +126,14 @@ export function exitReasonOf(order: Pick<Order, 'type' | 'origin'>): string {
  * booked them. The journal lists orders by their last change, which moves an order each time it
  * changes: a force exit's sell and the run's next entry filled on one bar then swapped places
  * between two reads, and the same trade read as closed by the force exit, then as still open.
+ * A fill is never booked before its order was placed: one stamped with an earlier price's time (a
+ * candle that closed before the order, delivered after it) goes where it was booked, else a force
+ * exit's sell went before the buy it closed, opened a short, and every later exit grew it.
  */
 export function fillsOf(orders: Iterable<Order>): TradeFill[] {
   const fills: TradeFill[] = [];
+  /** When each fill was booked at the earliest: its time, not before its order was placed. */
+  const booked: number[] = [];
   const placed = [...orders].sort((a, b) => a.createdAt - b.createdAt);
   for (const order of placed) {
     const run = order.origin?.kind === 'strategy' ? order.origin.strategyId : MANUAL_RUN;
@@ -149,10 +154,14 @@ export function fillsOf(orders: Iterable<Order>): TradeFill[] {
         reason,
         fillId: `${order.clientOrderId}/${f.tradeId}`,
       });
+      booked.push(Math.max(f.time, order.createdAt));
     }
   }
   // Stable sort: fills of one time keep the order's own order.
-  return fills.sort((a, b) => a.time - b.time);
+  return fills
+    .map((_, i) => i)
+    .sort((a, b) => booked[a]! - booked[b]!)
+    .map((i) => fills[i]!);
 }
 
 /** Builds the closed and open trades of `fills` (oldest first). Closed trades come oldest exit first. */
