@@ -117,8 +117,9 @@ describe.skipIf(!chromiumBinary.available)("web - the trader's whole loop", () =
     const res = await fetch(`${dashboard.url}/api/v1/portfolios/${me.id}/orders?status=all&limit=12`, {
       headers,
     });
-    const body = (await res.json()) as { orders?: Array<Record<string, unknown>> };
-    return (body.orders ?? [body])
+    const body = (await res.json()) as Record<string, unknown> & { orders?: Array<Record<string, unknown>> };
+    const orders: Array<Record<string, unknown>> = body.orders ?? [body];
+    return orders
       .map((o) => {
         const { clientOrderId, side, type, status, quantity, filledQuantity, origin, createdAt } = o;
         return JSON.stringify({
