@@ -11,7 +11,13 @@
  * moved between its own tracker and the shared one (room-visibility's see-everything group) needs
  * no renaming; each stream announces a handle the first time it carries the entity.
  */
-import { fieldValues, ROOM_FRAME_VERSION, type FieldTable, type FieldValues, type RoomFrame } from '@tickline/protocol';
+import {
+  fieldValues,
+  ROOM_FRAME_VERSION,
+  type FieldTable,
+  type FieldValues,
+  type RoomFrame,
+} from '@tickline/protocol';
 import { copyValues, sameValue } from './fields.ts';
 
 // The frame, its codec and the client's reader are the protocol's (the SDK applies them too).
@@ -28,6 +34,54 @@ type Values = Record<string, unknown>;
 interface StateLike {
   room: Values;
   entities: Map<string, Values>;
+}
+
+/**
+ * Per field of the table (same order), the step its float values are rounded to before they are
+ * compared and sent; 0: sent as they are. Rounded here rather than in a projected copy of each
+ * entity: a room whose entities all move would otherwise make a copy of each every tick.
+ */
+export interface FrameSteps {
+  r: readonly number[];
+  e: readonly number[];
+}
+
+/** No field rounded. */
+const NO_STEPS: FrameSteps = { r: [], e: [] };
+
+/** `v` rounded to `step` (a number, a field with a step), else `v`. */
+function stepped(v: unknown, step: number | undefined): unknown {
+  return step ? Math.round((v as number) / step) * step : v;
+}
+
+/** `values` as a frame carries them: the table's fields, stepped ones rounded (see {@link FrameSteps}). */
+function sentValues(
+  names: readonly string[],
+  steps: readonly number[],
+  values: Values,
+): FieldValues | undefined {
+  if (steps.length === 0) return fieldValues(names, values);
+  let mask = 0;
+  const out: unknown[] = [0];
+  for (let i = 0; i < names.length; i++) {
+    const v = values[names[i]!];
+    if (v === undefined) continue;
+    mask += 2 ** i;
+    out.push(stepped(v, steps[i]));
+  }
+  if (mask === 0) return undefined;
+  out[0] = mask;
+  return out;
+}
+
+/** What a frame last carried of `values`: a copy, stepped fields rounded. */
+function sentCopy(names: readonly string[], steps: readonly number[], values: Values): Values {
+  const sent = copyValues(values);
+  for (let i = 0; i < steps.length; i++) {
+    const k = names[i]!;
+    if (steps[i] && sent[k] !== undefined) sent[k] = stepped(sent[k], steps[i]);
+  }
+  return sent;
 }
 
 /** What a tracker last sent of one entity, and the state object it was read from. */
@@ -87,6 +141,7 @@ export class EntityHandles {
 /** Tracks what the room's players were last sent, and computes the next frame from it. */
 export class RoomDeltaTracker {
   readonly #fields: FieldTable;
+  readonly #steps: FrameSteps;
   readonly #handles: EntityHandles;
   #room: Values = {};
   #entities = new Map<string, SentEntity>();
@@ -95,10 +150,16 @@ export class RoomDeltaTracker {
   /**
    * @param fields the game's field table (room-visibility.ts): the names frames carry, by index
    * @param handles the room's table, shared by all its trackers (a tracker alone: its own)
+   * @param steps the fields rounded before they are compared and sent
    */
-  constructor(fields: FieldTable, handles: EntityHandles = new EntityHandles()) {
+  constructor(
+    fields: FieldTable,
+    handles: EntityHandles = new EntityHandles(),
+    steps: FrameSteps = NO_STEPS,
+  ) {
     this.#fields = fields;
     this.#handles = handles;
+    this.#steps = steps;
   }
 
   /** The next frame sends the whole state with the reset flag (after a restore). */
@@ -108,7 +169,7 @@ export class RoomDeltaTracker {
 
   /** A tracker that has sent what this one has (its next frame continues from there). */
   clone(): RoomDeltaTracker {
-    const copy = new RoomDeltaTracker(this.#fields, this.#handles);
+    const copy = new RoomDeltaTracker(this.#fields, this.#handles, this.#steps);
     copy.#reset = this.#reset;
     copy.#room = copyValues(this.#room);
     for (const [id, e] of this.#entities)
@@ -118,19 +179,25 @@ export class RoomDeltaTracker {
 
   /** The changes since the previous call, or undefined when nothing changed. */
   delta(state: StateLike, tick: number): RoomFrame | undefined {
+    const fields = this.#fields;
+    const steps = this.#steps;
     if (this.#reset) {
       this.#reset = false;
-      this.#room = copyValues(state.room);
+      this.#room = sentCopy(fields.r, steps.r, state.room);
       this.#entities = new Map();
-      const frame = fullFrame(state, tick, this.#handles, this.#fields);
+      const frame = fullFrame(state, tick, this.#handles, fields, steps);
       // Its handles are the ones the frame announced (the room's table gives an id the same one).
       for (const [id, v] of state.entities)
-        this.#entities.set(id, { source: v, sent: copyValues(v), handle: this.#handles.of(id) });
+        this.#entities.set(id, {
+          source: v,
+          sent: sentCopy(fields.e, steps.e, v),
+          handle: this.#handles.of(id),
+        });
       return frame;
     }
     const frame: RoomFrame = { v: ROOM_FRAME_VERSION, t: tick };
     let changed = false;
-    const r = diff(this.#fields.r, this.#room, state.room);
+    const r = diff(fields.r, steps.r, this.#room, state.room);
     if (r) {
       frame.r = r;
       changed = true;
@@ -140,15 +207,15 @@ export class RoomDeltaTracker {
       const before = known.get(id);
       if (before === undefined) {
         const handle = this.#handles.of(id);
-        known.set(id, { source: values, sent: copyValues(values), handle });
+        known.set(id, { source: values, sent: sentCopy(fields.e, steps.e, values), handle });
         (frame.n ??= {})[id] = handle;
-        (frame.e ??= []).push(handle, fieldValues(this.#fields.e, values) ?? [0]);
+        (frame.e ??= []).push(handle, sentValues(fields.e, steps.e, values) ?? [0]);
         changed = true;
         continue;
       }
       if (before.source === values) continue;
       before.source = values;
-      const d = diff(this.#fields.e, before.sent, values);
+      const d = diff(fields.e, steps.e, before.sent, values);
       if (!d) continue;
       (frame.e ??= []).push(before.handle, d);
       changed = true;
@@ -169,13 +236,20 @@ export class RoomDeltaTracker {
  * The fields of `after` (those of the table `names`) that differ from `sent`, as the frame's
  * `[mask, ...values]`, or undefined; `sent` takes them (it is then what was sent).
  */
-function diff(names: readonly string[], sent: Values, after: Values): FieldValues | undefined {
+function diff(
+  names: readonly string[],
+  steps: readonly number[],
+  sent: Values,
+  after: Values,
+): FieldValues | undefined {
   let out: FieldValues | undefined;
   let mask = 0;
   for (let i = 0; i < names.length; i++) {
     const k = names[i]!;
-    const v = after[k];
-    if (v === undefined || sameValue(sent[k], v)) continue;
+    let v = after[k];
+    if (v === undefined) continue;
+    if (steps[i]) v = stepped(v, steps[i]);
+    if (sameValue(sent[k], v)) continue;
     const copy = Array.isArray(v) ? v.slice() : v;
     sent[k] = copy;
     mask += 2 ** i;
@@ -216,16 +290,22 @@ export function visibleState(
  * field table `fields`, and every entity announced with its handle in `handles`, the room's table,
  * so the deltas that follow (the room's shared tracker's) name them alike.
  */
-export function fullFrame(state: StateLike, tick: number, handles: EntityHandles, fields: FieldTable): RoomFrame {
+export function fullFrame(
+  state: StateLike,
+  tick: number,
+  handles: EntityHandles,
+  fields: FieldTable,
+  steps: FrameSteps = NO_STEPS,
+): RoomFrame {
   const n: Record<string, number> = {};
   const e: (number | FieldValues)[] = [];
   for (const [id, v] of state.entities) {
     const handle = handles.of(id);
     n[id] = handle;
-    e.push(handle, fieldValues(fields.e, v) ?? [0]);
+    e.push(handle, sentValues(fields.e, steps.e, v) ?? [0]);
   }
   const frame: RoomFrame = { v: ROOM_FRAME_VERSION, t: tick, reset: true, f: fields, n, e };
-  const r = fieldValues(fields.r, state.room);
+  const r = sentValues(fields.r, steps.r, state.room);
   if (r) frame.r = r;
   return frame;
 }

@@ -7,7 +7,13 @@
  */
 import { FLOAT32_OPTIONS, Packr } from 'msgpackr';
 import type { Fields } from './fields.ts';
-import { encodeRoomFrame, visibleState, type FieldTable, type RoomFrame } from './room-delta.ts';
+import {
+  encodeRoomFrame,
+  visibleState,
+  type FieldTable,
+  type FrameSteps,
+  type RoomFrame,
+} from './room-delta.ts';
 import { spatialViews } from './spatial-grid.ts';
 import type { AnyGameRules } from './types.ts';
 
@@ -40,6 +46,8 @@ export interface RoomVisibility {
   encode(frame: RoomFrame): Uint8Array;
   /** The fields frames may carry, in declaration order: their indexes are their names on the wire. */
   readonly fields: FieldTable;
+  /** The fields' steps: trackers round them before they compare and send (room-delta.ts). */
+  readonly steps: FrameSteps;
 }
 
 /** A game's field table: its state fields less the `server` ones (no frame carries them, so no index either). */
@@ -51,14 +59,6 @@ export function frameFields(game: AnyGameRules): FieldTable {
 
 const named = (fields: Fields, visibility: string): string[] =>
   Object.keys(fields).filter((name) => fields[name]!.visibility === visibility);
-
-/** The sent float fields with a `step`, and the step. */
-const stepped = (fields: Fields): [string, number][] =>
-  Object.entries(fields).flatMap(([name, f]) =>
-    f.kind === 'float' && f.step !== undefined && f.visibility !== 'server'
-      ? [[name, f.step] as [string, number]]
-      : [],
-  );
 
 /** Every float field a frame can carry has a step: its values are exact in 32 bits. */
 const allFloatsStepped = (fields: Fields): boolean =>
@@ -73,16 +73,14 @@ const float32Packr = new Packr({ useRecords: false, moreTypes: false, useFloat32
 const encodeFloat32 = (frame: RoomFrame): Uint8Array => float32Packr.pack(frame);
 
 /**
- * `values` without the fields named in `hidden` and with the `steps` fields rounded (the same
- * object when there are none). One object per entity object and list: entity objects are
- * replaced, never changed, so an unchanged entity keeps its projection and the delta tracker skips
- * it by identity.
+ * `values` without the fields named in `hidden` (the same object when there are none). One object
+ * per entity object: entity objects are replaced, never changed, so an unchanged entity keeps its
+ * projection and the delta tracker skips it by identity. `server` fields need none (no frame
+ * carries them) and stepped fields are rounded by the tracker (`FrameSteps`): only `owner` fields,
+ * hidden from the other players, are projected away.
  */
-function projection(
-  hidden: readonly string[],
-  steps: readonly [string, number][],
-): (values: Values) => Values {
-  if (hidden.length === 0 && steps.length === 0) return (values) => values;
+function projection(hidden: readonly string[]): (values: Values) => Values {
+  if (hidden.length === 0) return (values) => values;
   const cache = new WeakMap<Values, Values>();
   return (values) => {
     let out = cache.get(values);
@@ -90,41 +88,33 @@ function projection(
     out = {};
     // for…in with an own-key check: Object.keys without its array, for every changed entity a tick.
     for (const k in values) if (Object.hasOwn(values, k) && !hidden.includes(k)) out[k] = values[k];
-    for (const [k, step] of steps) out[k] = Math.round((values[k] as number) / step) * step;
     cache.set(values, out);
     return out;
   };
 }
 
+/** Per field of `names`, the step it is rounded to (0: none). */
+function stepsOf(fields: Fields, names: readonly string[]): number[] {
+  const steps = names.map((name) => {
+    const f = fields[name]!;
+    return f.kind === 'float' && f.step !== undefined ? f.step : 0;
+  });
+  return steps.some((step) => step !== 0) ? steps : [];
+}
+
 /** See the module comment. */
 export function roomVisibility(game: AnyGameRules): RoomVisibility {
-  const roomServer = named(game.state.room, 'server');
-  const entityServer = named(game.state.entity, 'server');
   const entityOwner = named(game.state.entity, 'owner');
-  const othersHidden = [...entityServer, ...entityOwner];
   const spatial = game.spatial;
-  const roomSteps = stepped(game.state.room);
-  const entitySteps = stepped(game.state.entity);
-  const ownSteps = entitySteps;
-  const othersSteps = entitySteps.filter(([name]) => !entityOwner.includes(name));
-  const filtered =
-    roomServer.length > 0 || othersHidden.length > 0 || roomSteps.length > 0 || entitySteps.length > 0;
-  const withoutRoom = projection(roomServer, roomSteps);
-  const forAll = projection(entityServer, ownSteps);
-  const forOthers = projection(othersHidden, othersSteps);
+  const forOthers = projection(entityOwner);
+  const fields = frameFields(game);
 
-  const shared = (state: StateLike): StateLike => {
-    if (!filtered) return state;
-    const entities = new Map<string, Values>();
-    for (const [id, e] of state.entities) entities.set(id, forAll(e));
-    return { room: withoutRoom(state.room), entities };
-  };
-  /** `seen` (what `playerId` is in view of) less what it may not be sent. */
+  /** `seen` (what `playerId` is in view of) less the `owner` fields of the others' entities. */
   const project = (seen: StateLike, playerId: string): StateLike => {
-    if (!filtered) return seen;
+    if (entityOwner.length === 0) return seen;
     const entities = new Map<string, Values>();
-    for (const [id, e] of seen.entities) entities.set(id, id === playerId ? forAll(e) : forOthers(e));
-    return { room: withoutRoom(seen.room), entities };
+    for (const [id, e] of seen.entities) entities.set(id, id === playerId ? e : forOthers(e));
+    return { room: seen.room, entities };
   };
   const of = (state: StateLike, playerId: string): StateLike =>
     project(spatial === undefined ? state : visibleState(state, playerId, spatial), playerId);
@@ -136,13 +126,15 @@ export function roomVisibility(game: AnyGameRules): RoomVisibility {
   return {
     perPlayer: spatial !== undefined || entityOwner.length > 0,
     uniform: entityOwner.length === 0,
-    shared,
+    // Every player sees every field but the `server` ones, which no frame carries.
+    shared: (state) => state,
     of,
     views,
     encode:
       allFloatsStepped(game.state.room) && allFloatsStepped(game.state.entity)
         ? encodeFloat32
         : encodeRoomFrame,
-    fields: frameFields(game),
+    fields,
+    steps: { r: stepsOf(game.state.room, fields.r), e: stepsOf(game.state.entity, fields.e) },
   };
 }

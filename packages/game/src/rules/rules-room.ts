@@ -105,7 +105,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     this.#random = new SeededRandom(options.seed ?? 1);
     this.#tickMs = 1000 / (options.tickRateHz ?? options.game.tickRateHz ?? DEFAULT_ROOM_TICK_RATE_HZ);
     this.#visibility = roomVisibility(options.game);
-    this.#tracker = new RoomDeltaTracker(this.#visibility.fields, this.#handles);
+    this.#tracker = new RoomDeltaTracker(this.#visibility.fields, this.#handles, this.#visibility.steps);
     this.#events = createEventSource({
       source: `room/${options.roomId}`,
       clock: this.#clock,
@@ -187,9 +187,15 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
     const visibility = this.#visibility;
     if (!visibility.perPlayer || playerId === undefined)
       return visibility.encode(
-        fullFrame(visibility.shared(this.#state), this.#tick, this.#handles, visibility.fields),
+        fullFrame(
+          visibility.shared(this.#state),
+          this.#tick,
+          this.#handles,
+          visibility.fields,
+          visibility.steps,
+        ),
       );
-    const tracker = new RoomDeltaTracker(this.#visibility.fields, this.#handles);
+    const tracker = new RoomDeltaTracker(this.#visibility.fields, this.#handles, this.#visibility.steps);
     this.#views.set(playerId, tracker);
     this.#seeAll.delete(playerId);
     return visibility.encode(tracker.delta(visibility.of(this.#state, playerId), this.#tick)!);
@@ -284,7 +290,10 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
       if (this.#seeAll.has(id)) continue;
       let tracker = this.#views.get(id);
       if (tracker === undefined)
-        this.#views.set(id, (tracker = new RoomDeltaTracker(this.#visibility.fields, this.#handles)));
+        this.#views.set(
+          id,
+          (tracker = new RoomDeltaTracker(this.#visibility.fields, this.#handles, this.#visibility.steps)),
+        );
       const frame = tracker.delta((viewOf ??= visibility.views(this.#state))(id), tick);
       if (frame) frames.set(id, visibility.encode(frame));
       // Joining the group: it now has what the group has (the whole room, as of this tick).
