@@ -60,4 +60,30 @@ describe('handler draft - copies what a handler touches', () => {
     expect(draft.problem(game)).toMatch(/entity c field v/);
     expect(state.entities.get('c')).toEqual({ v: 1, list: [1, 2] });
   });
+
+  it('draft - reused for the next handler, it starts from the state: nothing of the last one carries over', () => {
+    const state = room();
+    const first = draftOf(state);
+    // A refused handler's work, not kept: deletes, adds, changes to an entity and the room.
+    first.state.entities.delete('a');
+    first.state.entities.set('z', { v: 9, list: [0, 0] });
+    (first.state.entities.get('b') as { v: number }).v = 1000;
+    (first.state.room as { n: number }).n = 5;
+    const second = draftOf(state, first);
+    expect(second).toBe(first);
+    expect(second.state.room).toEqual({ n: 0 });
+    expect([...second.state.entities.entries()]).toEqual([...state.entities.entries()]);
+    expect(second.problem(game)).toBeUndefined();
+    // Kept, then reused again: the room holds the kept work, the next draft starts from it.
+    (second.state.entities.get('c') as { v: number }).v = 2;
+    second.keep(state);
+    const kept = state.entities.get('c');
+    const third = draftOf(state, second);
+    (third.state.entities.get('c') as { v: number }).v = 3;
+    expect(state.entities.get('c')).toBe(kept);
+    expect(kept).toEqual({ v: 2, list: [1, 2] });
+    // A draft of other entities (a handler replaced the room's Map) is not reused.
+    const other = room();
+    expect(draftOf(other, third)).not.toBe(third);
+  });
 });

@@ -91,6 +91,8 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
   /** The step that closed the room said so (once: its players are told once). */
   #closedReported = false;
   #pending: PendingEvent[] = [];
+  /** The last handler's draft, reset for the next (handler-draft.ts `draftOf`). */
+  #draft: Draft | undefined;
 
   constructor(options: RulesRoomOptions<G>) {
     this.game = options.game;
@@ -385,7 +387,7 @@ export class RulesRoom<G extends AnyGameRules = AnyGameRules> {
    * answered with `GAME_RULES_ERROR`; too many in a row close the room.
    */
   #run(hook: Hook, playerId: string, ctx: RulesContext, command: unknown): Decision {
-    const draft = draftOf(this.#state);
+    const draft = (this.#draft = draftOf(this.#state, this.#draft));
     const randomBefore = this.#random.state;
     const eventsBefore = this.#pending.length;
     const started = this.#budget.start();
