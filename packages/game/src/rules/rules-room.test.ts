@@ -5,6 +5,7 @@ import { decodeRoomFrame, ROOM_FRAME_VERSION, RoomView } from './room-delta.ts';
 import { RoomClosed } from './room-events.ts';
 import { isGameRulesError } from './rules-error.ts';
 import { counterGame, recordingLogger } from './rules-fixture.ts';
+import { accept, defineGame } from './types.ts';
 import { RulesRoom, type RoomInput, type RulesRoomOptions } from './rules-room.ts';
 
 function room(options: Partial<RulesRoomOptions> = {}): RulesRoom {
@@ -18,7 +19,46 @@ function stepWith(r: RulesRoom, ...inputs: RoomInput[]) {
 }
 
 const join = (playerId: string, seq = 1): RoomInput => ({ kind: 'join', playerId, seq });
-const cmd = (playerId: string, seq: number, command: unknown): RoomInput => ({ kind: 'command', playerId, seq, command });
+const cmd = (playerId: string, seq: number, command: unknown): RoomInput => ({
+  kind: 'command',
+  playerId,
+  seq,
+  command,
+});
+
+describe('rules room - handler context', () => {
+  it("a handler that writes over its context changes nothing for the next: each sees its own call's", () => {
+    const seen: Array<[number, number, string]> = [];
+    const game = defineGame({
+      name: 'ctx-writer',
+      version: 1,
+      players: { min: 1, max: 3 },
+      state: { room: {}, entity: {} },
+      commands: { poke: {} },
+      reasons: {},
+      init: () => ({}),
+      join: (state, playerId) => {
+        state.entities.set(playerId, {});
+        return accept();
+      },
+      leave() {},
+      command(_state, _playerId, _command, ctx) {
+        seen.push([ctx.tick, ctx.seq, ctx.players.join()]);
+        Object.assign(ctx as object, { tick: -1, seq: -1, players: [], emit: null });
+        return accept();
+      },
+    });
+    const r = new RulesRoom({ game, roomId: 'r1', clock: new ManualClock(1_000) });
+    stepWith(r, join('a'), join('b', 1));
+    stepWith(r, cmd('a', 2, { type: 'poke' }), cmd('b', 2, { type: 'poke' }));
+    stepWith(r, cmd('a', 3, { type: 'poke' }));
+    expect(seen).toEqual([
+      [2, 2, 'a,b'],
+      [2, 2, 'a,b'],
+      [3, 3, 'a,b'],
+    ]);
+  });
+});
 
 describe('rules room - commands', () => {
   it('applies an accepted command, its events and its frame', () => {
@@ -117,7 +157,9 @@ describe('rules room - failing handlers', () => {
       handlerBudgetMs: 10,
     });
     stepWith(r, join('a'));
-    expect(stepWith(r, cmd('a', 2, { type: 'slow' })).rejections).toMatchObject([{ reason: 'GAME_RULES_ERROR' }]);
+    expect(stepWith(r, cmd('a', 2, { type: 'slow' })).rejections).toMatchObject([
+      { reason: 'GAME_RULES_ERROR' },
+    ]);
     expect(r.state.room.total).toBe(0);
   });
 
@@ -128,7 +170,9 @@ describe('rules room - failing handlers', () => {
     };
     const r = room({ game: counterGame({ onSlow: busy }), handlerBudgetMs: 1 });
     stepWith(r, join('a'));
-    expect(stepWith(r, cmd('a', 2, { type: 'slow' })).rejections).toMatchObject([{ reason: 'GAME_RULES_ERROR' }]);
+    expect(stepWith(r, cmd('a', 2, { type: 'slow' })).rejections).toMatchObject([
+      { reason: 'GAME_RULES_ERROR' },
+    ]);
     // A budget no preemption of a busy machine reaches in wall time.
     const quick = room({ handlerBudgetMs: 60_000 });
     const reads = vi.spyOn(process, 'threadCpuUsage');
@@ -163,7 +207,12 @@ describe('rules room - failing handlers', () => {
   it('a success between failures keeps the room open', () => {
     const r = room({ maxConsecutiveFailures: 2 });
     stepWith(r, join('a'));
-    stepWith(r, cmd('a', 2, { type: 'boom' }), cmd('a', 3, { type: 'add', by: 1 }), cmd('a', 4, { type: 'boom' }));
+    stepWith(
+      r,
+      cmd('a', 2, { type: 'boom' }),
+      cmd('a', 3, { type: 'add', by: 1 }),
+      cmd('a', 4, { type: 'boom' }),
+    );
     expect(r.closed).toBe(false);
   });
 });
@@ -196,7 +245,11 @@ describe('rules room - frames and snapshots', () => {
     expect(copy.tick).toBe(2);
     const out = stepWith(copy, cmd('a', 2, { type: 'add', by: 1 }), cmd('a', 3, { type: 'add', by: 1 }));
     expect(out.rejections).toMatchObject([{ reason: 'GAME_STALE_SEQ' }]);
-    expect(decodeRoomFrame(out.frame!)).toMatchObject({ reset: true, f: { r: ['total'], e: ['adds'] }, r: [1, 6] });
+    expect(decodeRoomFrame(out.frame!)).toMatchObject({
+      reset: true,
+      f: { r: ['total'], e: ['adds'] },
+      r: [1, 6],
+    });
     expect(out.events[0]!.seq).toBe(2);
   });
 
@@ -214,7 +267,10 @@ describe('rules room - frames and snapshots', () => {
   });
 
   it('a snapshot through MessagePack (closed: null) restores an open room; a closed one stays closed', () => {
-    const open = RulesRoom.restore({ ...room().snapshot(), closed: null }, { game: counterGame(), roomId: 'r1' });
+    const open = RulesRoom.restore(
+      { ...room().snapshot(), closed: null },
+      { game: counterGame(), roomId: 'r1' },
+    );
     expect(open.closed).toBe(false);
     const shut = room({ maxConsecutiveFailures: 1 });
     stepWith(shut, join('a'));
@@ -251,7 +307,11 @@ describe('rules API - checking a game at load', () => {
     ['a bad name', { ...counterGame(), name: 'Counter!' }, 'name'],
     ['a bad version', { ...counterGame(), version: 0 }, 'version'],
     ['a missing handler', { ...counterGame(), command: undefined }, 'command must be a function'],
-    ['a bad field', { ...counterGame(), state: { room: { n: { kind: 'int', min: 2, max: 1 } }, entity: {} } }, 'state.room.n'],
+    [
+      'a bad field',
+      { ...counterGame(), state: { room: { n: { kind: 'int', min: 2, max: 1 } }, entity: {} } },
+      'state.room.n',
+    ],
     ['a bad reason', { ...counterGame(), reasons: { lower: 'x' } }, 'reason lower'],
   ])('refuses %s with GAME_RULES_INVALID naming the file', (_, game, part) => {
     let error: unknown;

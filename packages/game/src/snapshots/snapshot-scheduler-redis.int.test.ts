@@ -42,21 +42,25 @@ describe('snapshot scheduler on redis', () => {
     const registry = createMetricsRegistry({ processMetrics: false });
     const scheduler = new SnapshotScheduler({ hot: store, metrics: registry, hotIntervalMs: 50 });
     scheduler.add({ zoneId: config.zoneId, zone });
-    // The loop's lateness while snapshots run: a 10 ms timer that records how late it fires.
+    // The loop's lateness while snapshots run: a 10 ms timer that records how late it fires, into
+    // the phase's list (Redis up, then down).
+    let lags: number[] = [];
     let worstLagMs = 0;
-    const lags: number[] = [];
     let last = performance.now();
     const probe = setInterval(() => {
       const now = performance.now();
       lags.push(now - last - 10);
-      worstLagMs = Math.max(worstLagMs, now - last - 10);
+      if (lagsDown === lags) worstLagMs = Math.max(worstLagMs, now - last - 10);
       last = now;
     }, 10);
+    const lagsUp = lags;
+    const lagsDown: number[] = [];
     try {
       await scheduler.start(context);
       await vi.waitFor(async () => expect(await writes(registry, 'ok')).toBeGreaterThanOrEqual(3), {
         timeout: 10_000,
       });
+      lags = lagsDown;
       await redis.kill();
       await vi.waitFor(async () => expect(await writes(registry, 'failed')).toBeGreaterThanOrEqual(5), {
         timeout: 15_000,
@@ -68,15 +72,19 @@ describe('snapshot scheduler on redis', () => {
         timeout: 10_000,
       });
       expect((await store.latest(config.zoneId))?.players).toBe(zone.size);
+      lags = [];
       // The copy and encode of 1,000 players take ~0.5–2 ms; waiting on the dead Redis would hold
-      // the loop for a command timeout (200 ms) on every write, or a connect timeout (2 s). On a
-      // loaded machine the OS alone can hold one timer past 150 ms, so the typical lateness (99th
-      // percentile) is held to 150 ms and the worst to under the 2 s a connect wait would cost.
-      const p99LagMs = [...lags].sort((a, b) => a - b)[Math.floor(lags.length * 0.99)] ?? 0;
-      expect(p99LagMs).toBeLessThan(150);
-      expect(worstLagMs).toBeLessThan(1_000);
+      // the loop for a command timeout (200 ms) on every write (every 50 ms), or a connect timeout
+      // (2 s). Judged against the same loop with Redis up, in this run: the typical lateness
+      // (median: one stall of a loaded machine's OS does not move it) stays where it was, and no
+      // single wait is as long as a connect's.
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+      const [up, down] = [median(lagsUp), median(lagsDown)];
+      expect(down).toBeLessThan(up + 50);
+      expect(worstLagMs).toBeLessThan(2_000);
       console.log(
-        `snapshot scheduler on redis: worst event-loop lag ${worstLagMs.toFixed(1)} ms (p99 ${p99LagMs.toFixed(1)}) through the outage`,
+        `snapshot scheduler on redis: event-loop lag median ${down.toFixed(1)} ms through the outage ` +
+          `(${up.toFixed(1)} with Redis up), worst ${worstLagMs.toFixed(1)} ms`,
       );
     } finally {
       clearInterval(probe);
