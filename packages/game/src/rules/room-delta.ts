@@ -60,17 +60,15 @@ function sentValues(
   steps: readonly number[],
   values: Values,
 ): FieldValues | undefined {
-  if (steps.length === 0) return fieldValues(names, values);
-  let mask = 0;
-  const out: unknown[] = [0];
+  const out = fieldValues(names, values);
+  if (out === undefined || steps.length === 0) return out;
+  // The values follow the mask in the table's order, one for each field present.
+  let at = 1;
   for (let i = 0; i < names.length; i++) {
-    const v = values[names[i]!];
-    if (v === undefined) continue;
-    mask += 2 ** i;
-    out.push(stepped(v, steps[i]));
+    if (values[names[i]!] === undefined) continue;
+    if (steps[i]) out[at] = stepped(out[at], steps[i]);
+    at++;
   }
-  if (mask === 0) return undefined;
-  out[0] = mask;
   return out;
 }
 
