@@ -9,6 +9,7 @@ import type { LiveOrder, LiveSession, LogLine, RecordedFill } from '@tickline/st
 import type { CandleInterval } from '@tickline/market';
 import { fillIntervals } from './fill-interval.ts';
 import type { FeedCandle, LiveRunStatus, LiveStrategySpec } from './live-runner-types.ts';
+import type { LiveCheckpoint } from './live-store.ts';
 
 /**
  * Fills a run keeps in memory to rebuild its books when its sandbox session is replaced. A run
@@ -79,6 +80,18 @@ export interface EnableOptions {
  */
 export function lastDecided(run: LiveRun): number | undefined {
   return run.decided ?? run.status.lastCandleTime;
+}
+
+/**
+ * `run`'s checkpoint: its last settled candle (decided, its orders at the desk) and its counters
+ * then. Not the last claimed candle: a run left behind by its wave (wave-box.ts) has claimed one it
+ * has not answered, and a run resumed after that would skip it. None before it settled one.
+ */
+export function checkpointOf(run: LiveRun): LiveCheckpoint | undefined {
+  const atMs = run.status.settledCandleTime;
+  return atMs === undefined || run.settledCounts === undefined
+    ? undefined
+    : { id: run.spec.id, atMs, ...run.settledCounts };
 }
 
 /** A new run on `session`, running, with nothing decided yet; it catches up when it resumes. */

@@ -22,6 +22,7 @@ import { CpuResumes } from './cpu-resume.ts';
 import { countRuns, liveMetrics, type LiveMetrics } from './live-metrics.ts';
 import { LiveErrorCodes } from './errors.ts';
 import {
+  checkpointOf,
   DEFAULT_KEEP_LOGS,
   type EnableOptions,
   keepLogs,
@@ -29,7 +30,6 @@ import {
   type LiveRun,
   newRun,
 } from './live-run.ts';
-import { readFlattenFills } from './run-flatten.ts';
 import { fillOnTrade, marketSteps } from './market-prices.ts';
 import { RunOrders } from './run-orders.ts';
 import { ForceExits } from './run-force-exit.ts';
@@ -38,12 +38,10 @@ import { announcePause, pauseOf, pauseRun, type RunPauseContext } from './run-pa
 import { type CatchUpContext, catchUp, OrderHolds, RecentCandles } from './run-catch-up.ts';
 import { RunsByFeed } from './runs-by-feed.ts';
 import {
-  bookedFills,
+  bookFlatten,
   inherit,
-  keepFills,
   rebuild,
-  resumePoint,
-  storedBetween,
+  resumeFrom,
   storedHistory,
   storedUntilNow,
   warmUpNew,
@@ -201,20 +199,11 @@ export class LiveRunner {
   async #enable(spec: LiveStrategySpec, options: EnableOptions, release: () => void): Promise<LiveRunStatus> {
     const { carry } = options;
     const startedAt = this.#o.clock.now();
-    // A run rebuilt from the journal resumes after its last ordered candle too (run-restore.ts);
-    // the candles and orders it decided past its stored checkpoint count on its counters.
-    let resumeAfter = options.resumeAfter;
-    let counts = options.counts;
-    if (resumeAfter !== undefined && carry === undefined) {
-      const checkpoint = resumeAfter;
-      const point = await resumePoint(spec, this.#o.orders, checkpoint);
-      resumeAfter = point.at;
-      if (counts !== undefined && point.at > checkpoint)
-        counts = {
-          candles: counts.candles + (await storedBetween(this.#o, spec, checkpoint, point.at)),
-          signals: counts.signals + point.signals,
-        };
-    }
+    // A run rebuilt from the journal resumes after its last ordered candle too (run-restore.ts).
+    const { resumeAfter, counts } =
+      options.resumeAfter === undefined || carry !== undefined
+        ? options
+        : await resumeFrom(this.#o, spec, options.resumeAfter, options.counts);
     // A run resuming reads its history now (its catch-up reads again); a new one after its sandbox
     // opened (seconds at load), so that candles closing meanwhile are part of its warm-up.
     const merged = resumeAfter === undefined ? [] : await storedHistory(this.#o, spec, resumeAfter);
@@ -367,7 +356,7 @@ export class LiveRunner {
     const cancelled = run.status.pause?.code === 'kill_switch' ? { cancelled: true } : {};
     // A switch's flatten while it was paused (by the switch, or already by its owner) closed its
     // positions with the switch's own orders: booked as its exits.
-    await this.#bookFlatten(run);
+    await bookFlatten(run, this.#o.orders);
     await this.#o.persist?.resumed?.(id, { ...(after === undefined ? {} : { after }), at, ...cancelled });
     // A pause disposed the run's sandbox: resuming opens a new one and warms it up on the stored
     // history up to `at`, as a restart does (its orders vanish), with the books it had.
@@ -380,14 +369,6 @@ export class LiveRunner {
       delete run.replacing;
       throw error;
     }
-  }
-
-  /** Books the kill switch's flatten closes that met `run`'s positions into its fills (run-flatten.ts). */
-  async #bookFlatten(run: LiveRun): Promise<void> {
-    const booked = await bookedFills(run, this.#o.orders);
-    const closed = await readFlattenFills(this.#o.orders, run.spec.portfolioId, booked);
-    if (closed.length === 0) return;
-    keepFills(run, [...booked, ...closed].sort((a, b) => a[5] - b[5]));
   }
 
   /** The owner's stop: forgotten in the store (every process drops it at its next sync) and here. */
@@ -442,19 +423,9 @@ export class LiveRunner {
     return [...this.#runs.values()].map((r) => r.status);
   }
 
-  /**
-   * Each run's checkpoint as of now: its last settled candle (decided, its orders at the desk) and
-   * its counters then. Not the last claimed candle: a run left behind by its wave (wave-box.ts) has
-   * claimed one it has not answered, and a run resumed after that would skip it.
-   */
+  /** Each run's checkpoint as of now (live-run.ts `checkpointOf`). */
   checkpoints(): LiveCheckpoint[] {
-    const points: LiveCheckpoint[] = [];
-    for (const run of this.#runs.values()) {
-      const atMs = run.status.settledCandleTime;
-      if (atMs !== undefined && run.settledCounts !== undefined)
-        points.push({ id: run.spec.id, atMs, ...run.settledCounts });
-    }
-    return points;
+    return [...this.#runs.values()].flatMap((run) => checkpointOf(run) ?? []);
   }
 
   /** Engages a portfolio's kill switch: cancels its working orders and pauses its runs. */

@@ -18,7 +18,7 @@ import { readFlattenFills } from './run-flatten.ts';
 import { FORCE_EXIT_REASON, notePositions } from './run-exit.ts';
 import { forceExitPrefix } from '../broker/client-order-id.ts';
 import type { Order } from '../broker/order.ts';
-import type { StoredLiveRun } from './live-store.ts';
+import type { LiveCounts, StoredLiveRun } from './live-store.ts';
 import type { LiveRunnerOptions, LiveStrategySpec, WarmupWindow } from './live-runner-types.ts';
 
 /** Most stored candles one feed replays on enable (warm-up and catch-up together). */
@@ -242,40 +242,33 @@ async function ownOrders(spec: LiveStrategySpec, journal: LiveRunnerOptions['ord
 }
 
 /**
- * Where a run started again resumes: its stored checkpoint, or the last candle it placed an order
- * on if that is later. The checkpoint is written behind the decisions (at load it lagged one): a
- * candle after it whose order is in the journal was decided, and deciding it again on books that
- * already hold its working order (rebuild below) gave the engine that order twice — the next
- * candle then sold a position already sold. `signals` counts the orders it placed after the
- * checkpoint, which the stored counters do not hold yet.
+ * Where a run started again resumes, and its counters from there: its stored checkpoint, or the
+ * last candle it placed an order on if that is later. The checkpoint is written behind the
+ * decisions (at load it lagged one): a candle after it whose order is in the journal was decided,
+ * and deciding it again on books that already hold its working order (rebuild below) gave the
+ * engine that order twice — the next candle then sold a position already sold. The candles stored
+ * up to that point and the orders placed on them count on the checkpoint's `counts`.
  */
-export async function resumePoint(
+export async function resumeFrom(
+  o: Pick<LiveRunnerOptions, 'clock' | 'history' | 'orders'>,
   spec: LiveStrategySpec,
-  journal: LiveRunnerOptions['orders'],
   checkpoint: number,
-): Promise<{ at: number; signals: number }> {
+  counts: LiveCounts | undefined,
+): Promise<{ resumeAfter: number; counts: LiveCounts | undefined }> {
   let at = checkpoint;
   let signals = 0;
-  for (const o of await ownOrders(spec, journal)) {
-    if (o.origin?.kind !== 'strategy' || o.origin.candleCloseTime <= checkpoint) continue;
-    at = Math.max(at, o.origin.candleCloseTime);
+  for (const order of await ownOrders(spec, o.orders)) {
+    if (order.origin?.kind !== 'strategy' || order.origin.candleCloseTime <= checkpoint) continue;
+    at = Math.max(at, order.origin.candleCloseTime);
     signals++;
   }
-  return { at, signals };
-}
-
-/**
- * Candles of the run's feeds stored with a close in (`after`, `until`]: those decided between a
- * stored checkpoint and the resume point past it (resumePoint), counted on the run's counters.
- */
-export async function storedBetween(
-  o: Pick<LiveRunnerOptions, 'clock' | 'history'>,
-  spec: LiveStrategySpec,
-  after: number,
-  until: number,
-): Promise<number> {
-  const stored = await storedHistory(o, { ...spec, warmupBars: 0 }, after);
-  return stored.filter((c) => c.closeTime > after && c.closeTime <= until).length;
+  if (counts === undefined || at === checkpoint) return { resumeAfter: at, counts };
+  const stored = await storedHistory(o, { ...spec, warmupBars: 0 }, checkpoint);
+  const candles = stored.filter((c) => c.closeTime > checkpoint && c.closeTime <= at).length;
+  return {
+    resumeAfter: at,
+    counts: { candles: counts.candles + candles, signals: counts.signals + signals },
+  };
 }
 
 /**
@@ -305,4 +298,12 @@ export async function rebuild(run: LiveRun, journal: LiveRunnerOptions['orders']
     run.byEngineId.set(order.id, clientOrderId);
     run.byClientId.set(clientOrderId, order);
   });
+}
+
+/** Books the kill switch's flatten closes that met `run`'s positions into its fills (run-flatten.ts). */
+export async function bookFlatten(run: LiveRun, journal: LiveRunnerOptions['orders']): Promise<void> {
+  const booked = await bookedFills(run, journal);
+  const closed = await readFlattenFills(journal, run.spec.portfolioId, booked);
+  if (closed.length === 0) return;
+  keepFills(run, [...booked, ...closed].sort((a, b) => a[5] - b[5]));
 }
