@@ -34,6 +34,7 @@ import { createSqlOrderRateLimiter } from '../risk/sql-order-rate-limiter.ts';
 import type { LiveStrategySpec } from '../live/live-runner.ts';
 import { storedRunSpec, storedUntilNow, warmedUntil } from '../live/run-restore.ts';
 import { LiveStore, type StoredLiveRun } from '../live/live-store.ts';
+import { checkpointWriter } from '../live/checkpoint-writer.ts';
 import { defaultMemberName } from '../live/member-name.ts';
 import { RunnerMembership } from '../live/membership.ts';
 import { createEquityCompaction } from '../portfolio/equity-compaction.ts';
@@ -216,19 +217,11 @@ export function composeLive(deps: LiveCompositionDeps): LiveComposition {
     },
     nameOf: strategyNameReader(deps.repository),
   });
-  /** Per run, the checkpoint stored last (its candle and count: a run on two feeds settles twice). */
-  const saved = new Map<string, string>();
-  /**
-   * Stores the checkpoints that moved (LiveRunner.checkpoints): after each batch of candles, and
-   * at each sync — a run left behind by its wave settles after its batch, maybe on the last candle.
-   */
-  async function checkpoint(): Promise<void> {
-    const points = host.runner
-      .checkpoints()
-      .filter((p) => saved.get(p.id) !== `${p.atMs}/${p.candles}` && membership.owns(p.id));
-    await store.checkpoint(points);
-    for (const p of points) saved.set(p.id, `${p.atMs}/${p.candles}`);
-  }
+  const checkpoint = checkpointWriter(
+    () => host.runner.checkpoints(),
+    (id) => membership.owns(id),
+    (points) => store.checkpoint(points),
+  );
 
   const specOf = (run: StoredLiveRun): LiveStrategySpec =>
     storedRunSpec(run, engineSettings(run.portfolioId));
