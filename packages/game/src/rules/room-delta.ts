@@ -66,7 +66,7 @@ function sentValues(
   let at = 1;
   for (let i = 0; i < names.length; i++) {
     if (values[names[i]!] === undefined) continue;
-    if (steps[i]) out[at] = stepped(out[at], steps[i]);
+    out[at] = stepped(out[at], steps[i]);
     at++;
   }
   return out;
@@ -77,7 +77,7 @@ function sentCopy(names: readonly string[], steps: readonly number[], values: Va
   const sent = copyValues(values);
   for (let i = 0; i < steps.length; i++) {
     const k = names[i]!;
-    if (steps[i] && sent[k] !== undefined) sent[k] = stepped(sent[k], steps[i]);
+    if (sent[k] !== undefined) sent[k] = stepped(sent[k], steps[i]);
   }
   return sent;
 }
@@ -244,9 +244,8 @@ function diff(
   let mask = 0;
   for (let i = 0; i < names.length; i++) {
     const k = names[i]!;
-    let v = after[k];
-    if (v === undefined) continue;
-    if (steps[i]) v = stepped(v, steps[i]);
+    if (after[k] === undefined) continue;
+    const v = stepped(after[k], steps[i]);
     if (sameValue(sent[k], v)) continue;
     const copy = Array.isArray(v) ? v.slice() : v;
     sent[k] = copy;
