@@ -123,7 +123,9 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
     });
     child.on('message', (message: FromChild) => onMessage(slot, message, startTimer));
     child.once('exit', (code, signal) => onExit(slot, code, signal, startTimer));
-    child.once('error', (error) =>
+    // Every time, not once: a second error with no listener left is an uncaught exception, which
+    // stopped the server (resident-process.ts met it on writes to a child that had just died).
+    child.on('error', (error) =>
       options.logger?.error({ err: error, pool: options.name }, 'sandbox process error'),
     );
   }
@@ -386,12 +388,20 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
     // Ended while its content was written (a cancel, a deadline, the process gone): nothing to send.
     if (slot.call !== call) return;
     slot.stage = 'sent';
-    slot.child.send({
-      id: call.id,
-      method: call.method,
-      payload: call.payload,
-      ...(wire === undefined ? {} : { data: wire }),
-    } satisfies ToChild);
+    // A child that died a moment ago fails the write (EPIPE): its exit, handled next, ends the call.
+    if (!slot.child.connected) return;
+    slot.child.send(
+      {
+        id: call.id,
+        method: call.method,
+        payload: call.payload,
+        ...(wire === undefined ? {} : { data: wire }),
+      } satisfies ToChild,
+      (error: Error | null) => {
+        if (error !== null)
+          options.logger?.warn({ err: error, pool: options.name }, 'sandbox process unreachable');
+      },
+    );
   }
 
   /**

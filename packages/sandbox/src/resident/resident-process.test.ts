@@ -1,4 +1,4 @@
-import { createMetricsRegistry, isTicklineError } from '@tickline/kernel';
+import { createMetricsRegistry, isTicklineError, type Logger } from '@tickline/kernel';
 import { until } from '@tickline/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createResidentProcess, type ResidentLoss, type ResidentProcess } from './resident-process.ts';
@@ -21,9 +21,16 @@ describe('resident sandbox process', () => {
   let proc: ResidentProcess | undefined;
   afterEach(() => proc?.close());
 
+  /** What the supervisor logged, by message. */
+  const logged: string[] = [];
+  const log = (_fields: unknown, message?: string) => void logged.push(message ?? String(_fields));
+  const logger: Logger = { debug: log, info: log, warn: log, error: log, fatal: log, child: () => logger };
+
   function start(overrides: { stallMs?: number; memoryMb?: number } = {}) {
+    logged.length = 0;
     proc = createResidentProcess({
       name: 'test',
+      logger,
       entry: ENTRY,
       memoryMb: overrides.memoryMb ?? 256,
       stallMs: overrides.stallMs ?? 1_500,
@@ -151,5 +158,30 @@ describe('resident sandbox process', () => {
       timeoutMs: 30_000,
       what: 'a fresh process',
     });
+  }, 60_000);
+
+  it('resident - writes to a child that stopped listening fail quietly; its calls end, the next process answers', async () => {
+    const p = start();
+    await p.ready();
+    const gen = p.generation;
+    // The child closes its end of the channel and lives on: every write to it fails (EPIPE).
+    p.notify('deafen', null, gen);
+    // A call to it is never answered: the stall check ends the process. Until then, notifications
+    // go on being written to it, and fail. The second failed write's error once had no listener
+    // left: thrown uncaught, it stopped the server (the live failover e2e met it when a sandbox
+    // process was killed in the middle of a minute).
+    let code: string | undefined;
+    void codeOf(p.call('get', null, WALL)).then((c) => (code = c));
+    await until(
+      () => {
+        p.notify('bump', 'x'.repeat(100_000), gen);
+        return code !== undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 20, what: 'the unanswered call to end' },
+    );
+    // Crashed or stalled, as its end of the channel took it: either way a loss, answered.
+    expect(code).toMatch(/^SANDBOX_(CRASHED|TIMEOUT)$/);
+    // And a fresh process answers the next call.
+    expect(await p.call('add', 1, WALL)).toBe(1);
   }, 60_000);
 });

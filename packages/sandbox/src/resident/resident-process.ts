@@ -182,7 +182,9 @@ export function createResidentProcess(options: ResidentProcessOptions): Resident
     });
     child.on('message', (message: FromChild) => onMessage(proc, message, startTimer));
     child.once('exit', (code, signal) => onExit(proc, code, signal, startTimer));
-    child.once('error', (error) =>
+    // Every time, not once: a second error (a write to a child that just died) with no listener
+    // left was thrown as an uncaught exception and stopped the whole server.
+    child.on('error', (error) =>
       options.logger?.error({ err: error, pool: options.name }, 'resident sandbox process error'),
     );
     poll ??= setInterval(check, pollMs);
@@ -245,7 +247,20 @@ export function createResidentProcess(options: ResidentProcessOptions): Resident
   function send(proc: Current, call: Call): void {
     if (proc.inflight.length === 0) proc.headSince = performance.now();
     proc.inflight.push(call);
-    proc.child.send({ id: call.id, method: call.method, payload: call.payload } satisfies ToResident);
+    post(proc, { id: call.id, method: call.method, payload: call.payload });
+  }
+
+  /**
+   * Sends to the child. A child that died a moment ago (its exit not handled yet) cannot take it:
+   * the write fails with EPIPE, which is no error of the caller's — the exit that follows ends its
+   * calls as a loss. A callback keeps that failure off the child's `error` event.
+   */
+  function post(proc: Current, message: ToResident): void {
+    if (!proc.child.connected) return;
+    proc.child.send(message, (error: Error | null) => {
+      if (error !== null)
+        options.logger?.warn({ err: error, pool: options.name }, 'resident sandbox process unreachable');
+    });
   }
 
   /** Ends the process for `reason`: its running call gets the reason's code, the rest are lost. */
@@ -368,7 +383,7 @@ export function createResidentProcess(options: ResidentProcessOptions): Resident
     notify(method: string, payload: unknown, gen: number): void {
       const proc = current;
       if (!proc || proc.generation !== gen || !proc.ready || proc.killed) return;
-      proc.child.send({ method, payload } satisfies ToResident);
+      post(proc, { method, payload });
     },
     onLoss(listener) {
       listeners.add(listener);

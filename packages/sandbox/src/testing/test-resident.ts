@@ -2,6 +2,7 @@
  * @module A resident sandbox process for the supervisor's contract tests: it keeps a counter across
  * calls (state that dies with the process), and each method misbehaves in one way hostile code can.
  */
+import { closeSync } from 'node:fs';
 import { TicklineError } from '@tickline/kernel';
 import { serveResidentProcess } from '../resident/serve-resident.ts';
 import './test-codes.ts';
@@ -14,6 +15,8 @@ await serveResidentProcess({
   /** A notification: applied in order with calls. */
   bump: () => void counter++,
   get: () => counter,
+  /** A notification: closes this end of the channel and lives on (the parent's writes fail). */
+  deafen: () => closeSync(Number(process.env.NODE_CHANNEL_FD)),
   pid: () => process.pid,
   /** Works for `ms`, saying it is alive: a long call that is not hung. */
   work: (ms: number, context) => {
