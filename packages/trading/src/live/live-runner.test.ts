@@ -423,6 +423,28 @@ describe('live runs - a restart keeps the position', () => {
     expect(decisions(a)).toEqual(expected);
   });
 
+  it('a run catching up fills every working order of its strategy with the bars it is owed, those its engine does not know too', async () => {
+    const candles = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 80, 13)).map(
+      (e) => e.data as FeedCandle,
+    );
+    // Candle 45 dips to a tenth of anything seen: it reaches the limit resting far below.
+    candles[45] = { ...candles[45]!, low: Math.min(...candles.map((c) => c.low)) * 0.1 };
+    const { a } = await decidedBeforeKill(candles);
+    const resting = a.published.find(
+      (e) => e.type === 'order.placed' && (e.data as OrderPlacedData).type === 'limit',
+    )!.data as OrderPlacedData;
+    // Its successor's orders begin after that limit was placed (an older enable's, or an older
+    // version's): its engine does not know the limit, yet live bars pass it over while it catches up.
+    const { enabled } = restarted(a, candles[20]!.closeTime, candles, { n: 50 });
+    await enabled;
+    const fills = a.published.filter(
+      (e) => e.type === 'order.filled' && (e.data as OrderPlacedData).clientOrderId === resting.clientOrderId,
+    );
+    expect(fills.map((e) => (e.data as { fill: { time: number } }).fill.time)).toEqual([
+      candles[45]!.openTime,
+    ]);
+  });
+
   it("a run taken over between two candles rebuilds its books from its own orders: its next decisions equal an uninterrupted run's, order by order", async () => {
     const s = settings();
     const candles = candleEvents(randomWalkFeed(SYMBOL, '1m', 60_000, 80, 13)).map(

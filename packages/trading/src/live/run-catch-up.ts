@@ -64,7 +64,12 @@ export class RecentCandles {
     if (last === undefined || candle.closeTime > last.closeTime) kept.push(candle);
     // Late or again (a redelivery): kept in close-time order, once.
     else if (kept.some((c) => c.closeTime === candle.closeTime)) return;
-    else kept.splice(kept.findIndex((c) => c.closeTime > candle.closeTime), 0, candle);
+    else
+      kept.splice(
+        kept.findIndex((c) => c.closeTime > candle.closeTime),
+        0,
+        candle,
+      );
     if (kept.length > RECENT_PER_FEED) kept.shift();
   }
 
@@ -140,16 +145,26 @@ export async function catchUp(
 /**
  * A stored candle about to be decided: its bar fills the run's working orders first, and the run
  * learns its fills (the desk's events) before it decides — else every decision of the burst sees
- * the orders of the one before unfilled.
+ * the orders of the one before unfilled. Its working orders are those live bars pass over while it
+ * catches up ({@link OrderHolds}: every order of its strategy in its portfolio), and those it placed
+ * itself (a force exit's). Picking only the ones its engine knows left the others — placed before
+ * the run's orders begin (`ordersSince`), or by an older version — filled by no bar at all while
+ * it caught up: a run late on every wave of a busy machine never filled them.
  */
 async function fillPast(
   o: Pick<LiveRunnerOptions, 'paper' | 'desk'>,
   run: LiveRun,
   candle: FeedCandle,
 ): Promise<void> {
-  if (o.paper === undefined || run.byClientId.size === 0) return;
-  const changed = await o.paper.onPastBar(paperBar(candle), (order) =>
-    run.byClientId.has(order.clientOrderId),
+  if (o.paper === undefined) return;
+  const { portfolioId, strategyId } = run.spec;
+  const changed = await o.paper.onPastBar(
+    paperBar(candle),
+    (order) =>
+      run.byClientId.has(order.clientOrderId) ||
+      (order.portfolioId === portfolioId &&
+        order.origin?.kind === 'strategy' &&
+        order.origin.strategyId === strategyId),
   );
   await Promise.all(changed.map((order) => o.desk.applyUpdate(order)));
 }
