@@ -9,6 +9,7 @@ export { startMockTelegram } from './testing/mock-telegram.ts';
 export type { MockTelegram, SentMessage } from './testing/mock-telegram.ts';
 export type { LiveTestApp, LiveTestAppOptions } from './testing/live-test-app.ts';
 export { liveMetrics } from './live/live-metrics.ts';
+export { ownerOf } from './live/assignment.ts';
 export {
   runBrokerContract,
   CONTRACT_SYMBOL,

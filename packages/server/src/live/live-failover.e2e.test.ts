@@ -22,7 +22,7 @@ import {
   storeClosedCandles,
   StrategyRepository,
 } from '@tickline/strategy';
-import { LiveStore } from '@tickline/trading';
+import { LiveStore, ownerOf } from '@tickline/trading/internal';
 import {
   createDatabase,
   startNatsServer,
@@ -43,6 +43,8 @@ const existingPg = process.env.TICKLINE_TEST_DATABASE_URL;
 const { available, reason } = scaledClusterDependencies();
 
 const RUNS = 6;
+/** The two strategy processes' member names. */
+const MEMBERS = ['runner-a', 'runner-b'];
 const SYMBOL = 'BTC-USDT';
 const MINUTE = 60_000;
 // Synthetic minutes in the recent past: history reads candles closed before now.
@@ -156,8 +158,17 @@ async function seed(): Promise<string[]> {
   const compiled = await compileStrategy(EVERY_CANDLE(), { language: 'javascript' });
   const store = new LiveStore(db);
   const ids: string[] = [];
+  // Ids that both processes get a share of (random ones all went to one process in 1 run of 32).
+  let strategyIds: string[];
+  do strategyIds = Array.from({ length: RUNS }, () => uuidv7());
+  while (new Set(strategyIds.map((s) => ownerOf(`${userId}:${s}`, MEMBERS))).size < MEMBERS.length);
   for (let k = 0; k < RUNS; k++) {
-    const strategy = await repository.createStrategy({ id: uuidv7(), userId, name: `every ${k}`, now });
+    const strategy = await repository.createStrategy({
+      id: strategyIds[k]!,
+      userId,
+      name: `every ${k}`,
+      now,
+    });
     await repository.saveVersion({
       userId,
       strategyId: strategy.id,
@@ -178,6 +189,10 @@ async function seed(): Promise<string[]> {
       params: {},
       feeds: [{ symbol: SYMBOL, interval: '1m' }],
       warmupBars: 5,
+      // As an enable records it: warmed up on what was stored by then (nothing: the feed begins at
+      // T0). Its orders are those from then on; without it they began at the wall clock's now, hours
+      // after the time-lapse's candles, and a run taken over knew none of its working orders.
+      warmup: [{ to: T0 }],
     });
     ids.push(id);
   }
@@ -266,6 +281,21 @@ function warningsOf(server: RunningServer): string {
     .join(' | ');
 }
 
+/** The process's lines about runs of `strategies` and about orders taken over, one line. */
+function linesOfRuns(server: RunningServer, strategies: ReadonlySet<string>): string {
+  return server
+    .logLines()
+    .filter((l) => {
+      const run = typeof l.run === 'string' ? l.run.split(':')[1] : undefined;
+      return (run !== undefined && strategies.has(run)) || l.msg === 'paper orders taken over';
+    })
+    .map((l) => {
+      const { msg, level, time, pid, hostname, ...rest } = l;
+      return `${String(msg)} ${JSON.stringify(rest)}`;
+    })
+    .join(' | ');
+}
+
 /** Pids of the live sandbox processes (children running live-process-entry) of `parent`. */
 function liveSandboxPids(parent: number): number[] {
   const pids: number[] = [];
@@ -316,9 +346,9 @@ describe.skipIf(!available)(`live strategies on two processes (${reason})`, () =
         TICKLINE_DATA_DIR: tempDir(member),
         TICKLINE_TRADING_LIVE_MEMBER: member,
       });
-    const a = await start('runner-a');
+    const a = await start(MEMBERS[0]!);
     processes.push(a);
-    const b = await start('runner-b');
+    const b = await start(MEMBERS[1]!);
     processes.push(b);
 
     let i = 0;
@@ -502,9 +532,15 @@ describe.skipIf(!available)(`live strategies on two processes (${reason})`, () =
 
     // Every limit rested before the dip filled, once — those A placed before it was killed too.
     const dipClose = T0 + (dipFrom + 1) * MINUTE;
-    const limits = await sql!.query<{ id: string; status: string; strategy: string; t: string }>(
+    const limits = await sql!.query<{
+      id: string;
+      status: string;
+      strategy: string;
+      t: string;
+      holder: string;
+    }>(
       `select client_order_id as id, status, snapshot->'origin'->>'strategyId' as strategy,
-         snapshot->'origin'->>'candleCloseTime' as t
+         snapshot->'origin'->>'candleCloseTime' as t, holder
        from broker_orders where snapshot->>'type' = 'limit' and (snapshot->'origin'->>'candleCloseTime')::bigint < $1`,
       [dipClose - MINUTE],
     );
@@ -518,10 +554,10 @@ describe.skipIf(!available)(`live strategies on two processes (${reason})`, () =
           unfilled
             .map(
               (r) =>
-                `${r.strategy.slice(-6)}@${(Number(r.t) - T0) / MINUTE}:${r.status}${ofAStrategies.has(r.strategy) ? '(A)' : ''}`,
+                `${r.strategy.slice(-6)}@${(Number(r.t) - T0) / MINUTE}:${r.status}${ofAStrategies.has(r.strategy) ? '(A)' : ''} held by ${r.holder}`,
             )
             .join(' ') +
-          `; ${await whereRunsAre(b)}`,
+          `; ${await whereRunsAre(b)}; B on those runs: ${linesOfRuns(b, new Set(unfilled.map((r) => r.strategy)))}`,
       );
     const fills = new Map<string, number>();
     for (const e of all)
