@@ -289,10 +289,10 @@ function linesOfRuns(server: RunningServer, strategies: ReadonlySet<string>): st
       const run = typeof l.run === 'string' ? l.run.split(':')[1] : undefined;
       return (run !== undefined && strategies.has(run)) || l.msg === 'paper orders taken over';
     })
-    .map((l) => {
-      const { msg, level, time, pid, hostname, ...rest } = l;
-      return `${String(msg)} ${JSON.stringify(rest)}`;
-    })
+    .map(
+      (l) =>
+        `${String(l.msg)} ${JSON.stringify({ run: l.run, resumeAfter: l.resumeAfter, adopted: l.adopted })}`,
+    )
     .join(' | ');
 }
 

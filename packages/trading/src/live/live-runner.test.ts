@@ -441,7 +441,7 @@ describe('live runs - a restart keeps the position', () => {
       (e) => e.type === 'order.filled' && (e.data as OrderPlacedData).clientOrderId === resting.clientOrderId,
     );
     expect(fills.map((e) => (e.data as { fill: { time: number } }).fill.time)).toEqual([
-      candles[45]!.openTime,
+      candles[45].openTime,
     ]);
   });
 
