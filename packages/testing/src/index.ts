@@ -26,6 +26,7 @@ export { startRedis, requireRedisServer } from './redis/redis-server.ts';
 export { until, DEFAULT_UNTIL_TIMEOUT_MS } from './until.ts';
 export {
   runTickline,
+  seedDataDir,
   startTicklineServer,
   embeddedTestEnv,
   GATE_OFF_ENV,

@@ -15,7 +15,7 @@ import { decodeMessage, MessageType, type ServerMessage } from '@tickline/protoc
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, type RunningProcess } from '../bootstrap/bootstrap.ts';
 import { loadTicklineConfig } from '../config/load.ts';
-import { until } from '@tickline/testing';
+import { seedDataDir, until } from '@tickline/testing';
 import { callJson, initialAdminToken, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
 import { runRecorded } from '../cli/test-io.test-support.ts';
 
@@ -28,6 +28,8 @@ let ann: TestUser;
 let bob: TestUser;
 
 beforeAll(async () => {
+  // A migrated database, as after a first start (the migrations are not what is judged here).
+  await seedDataDir({ TICKLINE_DATA_DIR: dataDir });
   const config = loadTicklineConfig({
     env: {
       TICKLINE_DATA_DIR: dataDir,

@@ -81,16 +81,26 @@ export function runTickline(args: readonly string[], env: Record<string, string>
   });
 }
 
+/**
+ * Gives `env.TICKLINE_DATA_DIR` a copy of the migrated embedded database (database-template.ts)
+ * unless it has one, uses PostgreSQL, or asks for a fresh one: what a test server starts on, and
+ * what an in-process CLI test's commands open — each first command in a new data directory ran
+ * PGlite's initdb and every migration (6 s on a quiet machine, several times that when busy).
+ */
+export function seedDataDir(env: Record<string, string>): Promise<void> {
+  return seedEmbeddedDatabase(env, ROOT, (dataDir) => [
+    NODE,
+    [...NODE_FLAGS, BIN, 'migrate', 'up'],
+    childEnv({ TICKLINE_DATA_DIR: dataDir, TICKLINE_LOG_LEVEL: 'warn' }),
+  ]);
+}
+
 /** Starts `tickline start` and resolves once it logs its URL; rejects if it exits first. */
 export async function startTicklineServer(
   env: Record<string, string>,
   options: SpawnOptions = {},
 ): Promise<RunningServer> {
-  await seedEmbeddedDatabase(env, ROOT, (dataDir) => [
-    NODE,
-    [...NODE_FLAGS, BIN, 'migrate', 'up'],
-    childEnv({ TICKLINE_DATA_DIR: dataDir, TICKLINE_LOG_LEVEL: 'warn' }),
-  ]);
+  await seedDataDir(env);
   const child = spawnTickline(['start'], env, options);
   if (options.logFile !== undefined) {
     const file = createWriteStream(options.logFile, { flags: 'a' });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { SMA_CROSS_SOURCE } from '@tickline/strategy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '@tickline/cli';
+import { seedDataDir } from '@tickline/testing';
 import { runRecorded } from '../test-io.test-support.ts';
 
 const HOUR = 3_600_000;
@@ -46,6 +47,8 @@ describe('tickline market import and tickline backtest', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tickline-history-'));
     env = { TICKLINE_DATA_DIR: dir };
+    // Its commands open a migrated database: the first import would run every migration first.
+    await seedDataDir(env);
     await writeFile(join(dir, 'BTCUSDT-1h-2026-01.csv'), klineCsv(300));
     await writeFile(join(dir, 'sma.ts'), SMA_CROSS_SOURCE);
     await writeFile(

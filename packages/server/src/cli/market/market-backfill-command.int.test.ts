@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { BinanceMock } from '@tickline/market/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '@tickline/cli';
+import { seedDataDir } from '@tickline/testing';
 import { runRecorded } from '../test-io.test-support.ts';
 
 const MINUTE = 60_000;
@@ -40,6 +41,8 @@ describe('tickline market backfill against the Binance mock', () => {
     // 1,500 minutes: two REST pages (the venue's limit is 1,000 rows).
     mock.klines.set('BTCUSDT', klineRows(1_500));
     dir = await mkdtemp(join(tmpdir(), 'tickline-backfill-'));
+    // A migrated database, as after a first start: the backfill is judged, not the migrations.
+    await seedDataDir({ TICKLINE_DATA_DIR: dir });
   });
   afterAll(async () => {
     await mock?.close();
