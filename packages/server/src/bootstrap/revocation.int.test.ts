@@ -10,6 +10,7 @@ import { MessageType, TestGameClient } from '@tickline/game/internal';
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import { CloseCode } from '@tickline/realtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDataDir } from '@tickline/testing';
 import { loadTicklineConfig } from '../config/load.ts';
 import { DOMAINS } from '../domains.ts';
 import {
@@ -37,6 +38,7 @@ describe('revocation - streams and game sessions', () => {
       },
     });
     const wanted = new Set(['identity', 'realtime', 'accounts', 'game']);
+    await seedDataDir({ TICKLINE_DATA_DIR: dataDir });
     running = await bootstrap(config, {
       logger: silentLogger,
       metrics: createMetricsRegistry({ processMetrics: false }),

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { RoomClient } from '@tickline/client/game';
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDataDir } from '@tickline/testing';
 import { bootstrap, type RunningProcess } from '../bootstrap/bootstrap.ts';
 import { loadTicklineConfig } from '../config/load.ts';
 import { callJson, signUpAndIn, type TestUser } from '../testing/api-clients.ts';
@@ -31,6 +32,7 @@ beforeAll(async () => {
       TICKLINE_HTTP_RATE_LIMIT_ANONYMOUS_REQUESTS_PER_MINUTE: '6000',
     },
   });
+  await seedDataDir({ TICKLINE_DATA_DIR: dataDir });
   running = await bootstrap(config, {
     logger: silentLogger,
     metrics: createMetricsRegistry({ processMetrics: false }),

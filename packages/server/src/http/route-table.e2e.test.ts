@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import { isRouteScope, RouteAccess } from '@tickline/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDataDir } from '@tickline/testing';
 import { bootstrap, type RunningProcess } from '../bootstrap/bootstrap.ts';
 import { loadTicklineConfig } from '../config/load.ts';
 import { untypedAnswers } from '../testing/openapi-client.ts';
@@ -52,6 +53,7 @@ describe('route table - every route declares its scope and documents its respons
         TICKLINE_LOG_LEVEL: 'silent',
       },
     });
+    await seedDataDir({ TICKLINE_DATA_DIR: dataDir });
     running = await bootstrap(config, {
       logger: silentLogger,
       metrics: createMetricsRegistry(),

@@ -13,6 +13,7 @@ import { realtimeModule } from '@tickline/realtime';
 import { strategyModule } from '@tickline/strategy';
 import { accountsModule, StrategySignal, tradingModule } from '@tickline/trading';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDataDir } from '@tickline/testing';
 import { bootstrap, type RunningProcess } from '../bootstrap/bootstrap.ts';
 import { loadTicklineConfig } from '../config/load.ts';
 import {
@@ -39,6 +40,7 @@ beforeAll(async () => {
       TICKLINE_HTTP_RATE_LIMIT_ANONYMOUS_REQUESTS_PER_MINUTE: '6000',
     },
   });
+  await seedDataDir({ TICKLINE_DATA_DIR: dataDir });
   running = await bootstrap(config, {
     logger: silentLogger,
     metrics: createMetricsRegistry({ processMetrics: false }),

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import { KisMock, type KisMockDailyBar } from '@tickline/market/internal';
-import { until } from '@tickline/testing';
+import { seedDataDir, until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, type RunningProcess } from '../bootstrap/bootstrap.ts';
 import { loadTicklineConfig } from '../config/load.ts';
@@ -65,6 +65,7 @@ describe('shares through tickline - session state and history download', () => {
         ]),
       },
     });
+    await seedDataDir({ TICKLINE_DATA_DIR: dataDir });
     running = await bootstrap(config, {
       logger: silentLogger,
       metrics: createMetricsRegistry(),

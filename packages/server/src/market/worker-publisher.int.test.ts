@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createNatsEventLog, type EventLog } from '@tickline/eventlog';
 import { createMetricsRegistry, decodeEvent, silentLogger, type EventEnvelope } from '@tickline/kernel';
 import { marketModule } from '@tickline/market';
-import { requireBinary, startNatsServer, until, type NatsServerHandle } from '@tickline/testing';
+import { type NatsServerHandle, requireBinary, seedDataDir, startNatsServer, until } from '@tickline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, type RunningProcess } from '../bootstrap/bootstrap.ts';
 import { loadTicklineConfig } from '../config/load.ts';
@@ -44,6 +44,7 @@ describe.skipIf(!nats.available)(`publisher - worker thread (${nats.reason ?? 'n
     let running: RunningProcess | undefined;
     let log: EventLog | undefined;
     try {
+      await seedDataDir({ TICKLINE_DATA_DIR: dataDir });
       running = await bootstrap(config, {
         logger: silentLogger,
         metrics: createMetricsRegistry({ processMetrics: false }),

@@ -10,6 +10,7 @@ import {
   silentLogger,
 } from '@tickline/kernel';
 import { afterEach, describe, expect, it } from 'vitest';
+import { seedDataDir } from '@tickline/testing';
 import { z } from 'zod';
 import { bootstrap, type RunningProcess } from '../bootstrap/bootstrap.ts';
 import { loadTicklineConfig } from '../config/load.ts';
@@ -35,6 +36,7 @@ async function start(env: Record<string, string>) {
   const config = loadTicklineConfig({
     env: { TICKLINE_DATA_DIR: dataDir, TICKLINE_HTTP_PORT: '0', TICKLINE_HTTP_HOST: '127.0.0.1', ...env },
   });
+  await seedDataDir({ TICKLINE_DATA_DIR: dataDir });
   running = await bootstrap(config, {
     logger: silentLogger,
     metrics: createMetricsRegistry({ processMetrics: false }),

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { identityModule } from '@tickline/identity';
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seedDataDir } from '@tickline/testing';
 import { bootstrap, type RunningProcess } from '../bootstrap/bootstrap.ts';
 import { loadTicklineConfig } from '../config/load.ts';
 import { callJson, TEST_PASSWORD } from '../testing/api-clients.ts';
@@ -31,6 +32,7 @@ async function start(): Promise<string> {
       TICKLINE_AUTH_OIDC_GITHUB_REDIRECT_URI: 'https://tickline.example/auth/callback/github',
     },
   });
+  await seedDataDir({ TICKLINE_DATA_DIR: dataDir });
   running = await bootstrap(config, {
     logger: silentLogger,
     metrics: createMetricsRegistry({ processMetrics: false }),

@@ -12,6 +12,7 @@ import { identityModule } from '@tickline/identity';
 import { createMetricsRegistry, silentLogger, uuidv7, type Registry } from '@tickline/kernel';
 import { realtimeModule, type RealtimeHost } from '@tickline/realtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDataDir } from '@tickline/testing';
 import { bootstrap, type RunningProcess } from '../bootstrap/bootstrap.ts';
 import { loadTicklineConfig } from '../config/load.ts';
 import { callJson, openEventSource, TEST_PASSWORD, type StreamClient } from '../testing/api-clients.ts';
@@ -34,6 +35,7 @@ beforeAll(async () => {
     },
   });
   metrics = createMetricsRegistry({ processMetrics: false });
+  await seedDataDir({ TICKLINE_DATA_DIR: dataDir });
   running = await bootstrap(config, {
     logger: silentLogger,
     metrics,

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMetricsRegistry, silentLogger } from '@tickline/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDataDir } from '@tickline/testing';
 import { loadTicklineConfig } from '../../../config/load.ts';
 import { bootstrap, type RunningProcess } from '../../../bootstrap/bootstrap.ts';
 
@@ -41,6 +42,7 @@ describe('openapi - the document is unchanged by refactors', () => {
         TICKLINE_LOG_LEVEL: 'silent',
       },
     });
+    await seedDataDir({ TICKLINE_DATA_DIR: dataDir });
     running = await bootstrap(config, {
       logger: silentLogger,
       metrics: createMetricsRegistry(),
