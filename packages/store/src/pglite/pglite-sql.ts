@@ -15,11 +15,17 @@ import { createSqlMetrics, type SqlMetrics } from '../sql-metrics.ts';
 import { prepareParams } from '../values/conversions.ts';
 import { Lane } from './lane.ts';
 import { narrowToOwner } from './owner-only-tree.ts';
+import { memorySnapshot } from './memory-snapshot.ts';
 import { reportPgliteMemory } from './pglite-memory-metrics.ts';
 import { WorkerClient } from './worker-client.ts';
 
-/** Where the embedded database lives: files under `dataDir`, or memory only (tests). */
-export type PgliteLocation = { dataDir: string; memory?: never } | { memory: true; dataDir?: never };
+/**
+ * Where the embedded database lives: files under `dataDir`, or memory only (tests), made from the
+ * snapshot of a new cluster kept in `snapshotDir` (memory-snapshot.ts; default: the temp dir).
+ */
+export type PgliteLocation =
+  | { dataDir: string; memory?: never; snapshotDir?: never }
+  | { memory: true; dataDir?: never; snapshotDir?: string };
 
 /** Options for {@link createPgliteSql}. */
 export type PgliteSqlOptions = PgliteLocation & {
@@ -68,7 +74,9 @@ export async function createPgliteSql(options: PgliteSqlOptions): Promise<Sql> {
     }
     const checkpointIntervalMs = options.checkpointIntervalMs ?? DEFAULT_PGLITE_CHECKPOINT_INTERVAL_MS;
     const client = await WorkerClient.start(
-      dataDir === undefined ? { checkpointIntervalMs } : { dataDir, checkpointIntervalMs },
+      dataDir === undefined
+        ? { checkpointIntervalMs, snapshot: memorySnapshot(options.snapshotDir) }
+        : { dataDir, checkpointIntervalMs },
     );
     if (dataDir !== undefined) await narrowToOwner(dataDir);
     const registry = options.metrics ?? new Registry();

@@ -9,6 +9,11 @@ import type { DatabaseErrorFields } from '../values/database-error-fields.ts';
 export interface WorkerInit {
   /** Absent: an in-memory database. */
   dataDir?: string;
+  /**
+   * An in-memory database only: a tar of a newly made cluster to start from instead of running
+   * initdb (memory-snapshot.ts), or where to write one once this database is made.
+   */
+  snapshot?: { load: string } | { save: string };
   /** How often the worker runs CHECKPOINT (see pglite-worker.ts). */
   checkpointIntervalMs: number;
 }
