@@ -31,7 +31,10 @@ describe('research - the trial registry counts what was tried before', () => {
         return !['queued', 'running'].includes(detail[key].status);
       },
       { timeoutMs: 150_000, intervalMs: 50, what: path },
-    );
+    ).catch((error: Error) => {
+      // Where it stopped (queued, or running with how much done) says which part held it up.
+      throw new Error(`${error.message}; last read: ${JSON.stringify(detail?.[key])?.slice(0, 2_000)}`);
+    });
     expect(detail[key].status, JSON.stringify(detail[key].error)).toBe('succeeded');
     return detail;
   }
