@@ -123,9 +123,7 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
     });
     child.on('message', (message: FromChild) => onMessage(slot, message, startTimer));
     child.once('exit', (code, signal) => onExit(slot, code, signal, startTimer));
-    // Every time, not once: a second error with no listener left is an uncaught exception, which
-    // stopped the server (resident-process.ts met it on writes to a child that had just died).
-    child.on('error', (error) =>
+    child.once('error', (error) =>
       options.logger?.error({ err: error, pool: options.name }, 'sandbox process error'),
     );
   }
@@ -388,20 +386,12 @@ export function createProcessPool(options: ProcessPoolOptions): ProcessPool {
     // Ended while its content was written (a cancel, a deadline, the process gone): nothing to send.
     if (slot.call !== call) return;
     slot.stage = 'sent';
-    // A child that died a moment ago fails the write (EPIPE): its exit, handled next, ends the call.
-    if (!slot.child.connected) return;
-    slot.child.send(
-      {
-        id: call.id,
-        method: call.method,
-        payload: call.payload,
-        ...(wire === undefined ? {} : { data: wire }),
-      } satisfies ToChild,
-      (error: Error | null) => {
-        if (error !== null)
-          options.logger?.warn({ err: error, pool: options.name }, 'sandbox process unreachable');
-      },
-    );
+    slot.child.send({
+      id: call.id,
+      method: call.method,
+      payload: call.payload,
+      ...(wire === undefined ? {} : { data: wire }),
+    } satisfies ToChild);
   }
 
   /**
