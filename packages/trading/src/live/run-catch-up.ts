@@ -43,6 +43,15 @@ export class OrderHolds {
   }
 }
 
+/** Whether `order` is one of the strategy's in the portfolio `spec` names: what a hold holds. */
+function ofStrategy(order: VenueOrder, spec: Pick<LiveStrategySpec, 'portfolioId' | 'strategyId'>): boolean {
+  return (
+    order.portfolioId === spec.portfolioId &&
+    order.origin?.kind === 'strategy' &&
+    order.origin.strategyId === spec.strategyId
+  );
+}
+
 /** Live candles kept per feed for runs catching up: more than close during one catch-up's reads. */
 const RECENT_PER_FEED = 64;
 
@@ -64,12 +73,7 @@ export class RecentCandles {
     if (last === undefined || candle.closeTime > last.closeTime) kept.push(candle);
     // Late or again (a redelivery): kept in close-time order, once.
     else if (kept.some((c) => c.closeTime === candle.closeTime)) return;
-    else
-      kept.splice(
-        kept.findIndex((c) => c.closeTime > candle.closeTime),
-        0,
-        candle,
-      );
+    else kept.splice(kept.findIndex((c) => c.closeTime > candle.closeTime), 0, candle);
     if (kept.length > RECENT_PER_FEED) kept.shift();
   }
 
@@ -157,14 +161,9 @@ async function fillPast(
   candle: FeedCandle,
 ): Promise<void> {
   if (o.paper === undefined) return;
-  const { portfolioId, strategyId } = run.spec;
   const changed = await o.paper.onPastBar(
     paperBar(candle),
-    (order) =>
-      run.byClientId.has(order.clientOrderId) ||
-      (order.portfolioId === portfolioId &&
-        order.origin?.kind === 'strategy' &&
-        order.origin.strategyId === strategyId),
+    (order) => run.byClientId.has(order.clientOrderId) || ofStrategy(order, run.spec),
   );
   await Promise.all(changed.map((order) => o.desk.applyUpdate(order)));
 }
