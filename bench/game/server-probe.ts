@@ -2,7 +2,8 @@
  * @module The measuring half of a server child: answers the load generator's IPC (memory after
  * GC, measured windows) and collects tick work and tick intervals that the server code reports.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import { percentile } from '../lib/report.ts';
@@ -37,6 +38,36 @@ export class ServerProbe {
     this.#rejected += rejected;
   }
 
+  #heap: Session | undefined;
+  #windows = 0;
+
+  /**
+   * BENCH_HEAP_PROFILE=dir: a sampling heap profile of each measured window, objects the
+   * collector took counted too (what a move allocates, not what it keeps).
+   */
+  #startHeapProfile(): void {
+    if (!process.env.BENCH_HEAP_PROFILE) return;
+    this.#heap = new Session();
+    this.#heap.connect();
+    this.#heap.post('HeapProfiler.startSampling', {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  }
+
+  #endHeapProfile(): void {
+    const session = this.#heap;
+    const dir = process.env.BENCH_HEAP_PROFILE;
+    if (!session || !dir) return;
+    this.#heap = undefined;
+    const file = join(dir, `${process.pid}-${++this.#windows}.heapprofile`);
+    session.post('HeapProfiler.stopSampling', (error, result) => {
+      if (!error) writeFileSync(file, JSON.stringify(result.profile));
+      session.disconnect();
+    });
+  }
+
   /** Serves IPC until `stop`, then calls `onStop`. */
   serve(onStop: () => Promise<void> | void): void {
     const send = (message: FromServer) => process.send!(message);
@@ -51,6 +82,7 @@ export class ServerProbe {
           return send({ type: 'mem', rss: m.rss, heapUsed: m.heapUsed, external: m.external });
         }
         case 'window-start':
+          this.#startHeapProfile();
           this.#tickMs = [];
           this.#intervalMs = [];
           this.#accepted = this.#rejected = 0;
@@ -60,6 +92,7 @@ export class ServerProbe {
           const start = this.#start!;
           const cpu = process.cpuUsage(start.cpu);
           this.#start = undefined;
+          this.#endHeapProfile();
           return send({
             type: 'window',
             elapsedMs: performance.now() - start.at,
