@@ -1,3 +1,4 @@
+import { globSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +63,34 @@ const E2E_SOLO_FILES = [
   'packages/server/src/process/bluegreen.e2e.test.ts',
 ];
 
+const UNIT_FILES = [
+  'packages/*/src/**/*.test.ts',
+  'packages/*/test/**/*.test.ts',
+  'scripts/**/*.test.ts',
+  'bench/**/*.test.ts',
+];
+const UNIT_EXCLUDE = ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'];
+
+/** Unit files that mock a module (`vi.mock`, `vi.doMock`): found by reading them, so none is missed. */
+const MOCKING_UNIT_FILES = globSync(UNIT_FILES, { exclude: UNIT_EXCLUDE }).filter((file) =>
+  /\bvi\.(do)?[mM]ock\(/.test(readFileSync(file, 'utf8')),
+);
+
+const UNIT_OPTIONS = {
+  execArgv: NODE_FLAGS,
+  // Some unit files open an in-memory PGlite in beforeAll (a WebAssembly PostgreSQL): on a
+  // busy two-core machine that took over Vitest's 10 s default.
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+  // Vitest's default is one worker fewer than the cores: on a two-core CI machine that is
+  // one, and every unit file ran after the other. Unit files do no I/O beyond temp files,
+  // so two at a time is safe; the server suites below stay one at a time.
+  maxWorkers: 2,
+  // Sandbox children at the test's own priority (packages/sandbox/src/pool/fork-child.ts):
+  // the supervisor is under test here, and a niced child starves beside a busy machine.
+  env: { TICKLINE_SANDBOX_NICE: '0' },
+};
+
 export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: GRAPHQL_AS_NODE_LOADS_IT }] },
   test: {
@@ -70,25 +99,22 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          execArgv: NODE_FLAGS,
-          include: [
-            'packages/*/src/**/*.test.ts',
-            'packages/*/test/**/*.test.ts',
-            'scripts/**/*.test.ts',
-            'bench/**/*.test.ts',
-          ],
-          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
-          // Some unit files open an in-memory PGlite in beforeAll (a WebAssembly PostgreSQL): on a
-          // busy two-core machine that took over Vitest's 10 s default.
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-          // Vitest's default is one worker fewer than the cores: on a two-core CI machine that is
-          // one, and every unit file ran after the other. Unit files do no I/O beyond temp files,
-          // so two at a time is safe; the server suites below stay one at a time.
-          maxWorkers: 2,
-          // Sandbox children at the test's own priority (packages/sandbox/src/pool/fork-child.ts):
-          // the supervisor is under test here, and a niced child starves beside a busy machine.
-          env: { TICKLINE_SANDBOX_NICE: '0' },
+          ...UNIT_OPTIONS,
+          include: UNIT_FILES,
+          exclude: [...UNIT_EXCLUDE, ...MOCKING_UNIT_FILES],
+          // One module graph per worker, not one per file: importing each file's graph again was
+          // over half of the project's time (76 files of game, kernel and protocol: 44 s isolated,
+          // 14 s not). A file must then leave no timer, handle or environment variable behind.
+          isolate: false,
+        },
+      },
+      {
+        test: {
+          // Files that replace a module (vi.mock): a graph another file loaded first would not
+          // see the mock, so each of these gets its own.
+          name: 'unit-mocks',
+          ...UNIT_OPTIONS,
+          include: MOCKING_UNIT_FILES.length > 0 ? MOCKING_UNIT_FILES : ['no-file-mocks-a-module'],
         },
       },
       {

@@ -263,9 +263,11 @@ describe('game sessions - room frames', () => {
   /** The room side's send of a shared frame with a player's ack behind it. */
   function sendShared(frameBytes: number) {
     let ops: RoomLinkOps | undefined;
+    // A manual scheduler: a real one would leave the sessions' sweep running after the test.
     const sessions = new GameSessions({
       tokens: createJoinTokens({ secret: 'session-test-secret-of-32-bytes-min' }),
       metrics: createMetricsRegistry({ processMetrics: false }),
+      scheduler: new ManualScheduler(),
     });
     sessions.attachRooms({ bind: (o: RoomLinkOps) => void (ops = o) } as unknown as RoomSessions);
     const connection = new FramingConnection();

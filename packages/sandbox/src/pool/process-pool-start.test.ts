@@ -10,7 +10,11 @@ const dir = mkdtempSync(join(tmpdir(), 'pool-start-'));
 const gate = join(dir, 'open');
 // Children inherit the environment: the gate is closed until the test creates the file.
 process.env.TICKLINE_TEST_START_GATE = gate;
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  // Unit files share their worker's process (vitest.config.ts): the next file's children must not see it.
+  delete process.env.TICKLINE_TEST_START_GATE;
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('sandbox process pool whose processes cannot start', () => {
   it('pool - ready() is refused with a code once every process failed to start, and the pool recovers when one can', async () => {

@@ -23,6 +23,7 @@ import { isDeclaredError } from '@tickline/sandbox';
 import type { SqlQueryable } from '@tickline/store';
 import type { Feed, OutputLimits } from '../core/types.ts';
 import { loadPinnedFeeds, type RunData } from '../module/run-data.ts';
+import { pboOffThread } from '../research/pbo-thread.ts';
 import { runResearch, type ResearchSpec } from '../research/research-report.ts';
 import { registeredTrials, registerTrials, trialDataKey, trialsOf } from './trial-registry.ts';
 import { createSandboxExecutor, type TrialsRunner } from '../research/sandbox-executor.ts';
@@ -318,7 +319,11 @@ export class ResearchQueue implements Service {
         { code: version.js, feeds, settings: resolveBacktestSettings(request.settings, this.#o.output), params: request.params },
         request.spec,
         onProgress,
-        { registeredTrials: await registeredTrials(this.#o.trials, trials) },
+        {
+          registeredTrials: await registeredTrials(this.#o.trials, trials),
+          // A cancel or the wall budget stops the PBO's thread as it stops the trials.
+          pbo: (blocks, metric) => pboOffThread(blocks, metric, { signal: abort.signal }),
+        },
       );
       if (data !== undefined)
         report.data = { ...data, strategy: { id: run.strategyId, version: run.version, sourceSha256: version.sourceSha256 } };

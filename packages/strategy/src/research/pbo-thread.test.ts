@@ -6,6 +6,9 @@ import { blockStats, moments, pboFromBlocks, type BlockStats } from './overfitti
 import { pboOffThread } from './pbo-thread.ts';
 import { runResearch } from './research-report.ts';
 
+/** A thread module that never finishes loading. */
+const NEVER_LOADS = new URL('../testing/never-loading-worker.ts', import.meta.url);
+
 /** A seeded stream of returns, so every run sees the same trials. */
 function returnsOf(seed: number, n: number): Float64Array {
   let a = seed >>> 0;
@@ -75,5 +78,25 @@ describe('overfitting - PBO off the server thread (issue 46 finding 7)', () => {
     // Then the PBO over every split was made, and the loop served other work meanwhile
     expect(report.overfitting.pbo).toMatchObject({ splits: 12_870, blocks: 16 });
     expect(turns).toBeGreaterThan(0);
+  });
+
+  it('a thread that never loads is made again once, then refused with a code', async () => {
+    const started = performance.now();
+    await expect(pboOffThread(trialsOf(3), 'sharpe', { entry: NEVER_LOADS, startMs: 300 })).rejects.toMatchObject({
+      code: 'STRATEGY_SANDBOX_FAILED',
+      message: expect.stringContaining('did not start within 300 ms, twice'),
+    });
+    // Two attempts, each given its whole start deadline.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(590);
+  });
+
+  it("the job's signal stops the thread and ends the wait with its reason", async () => {
+    const abort = new AbortController();
+    const reason = new Error('cancelled by its owner');
+    const waiting = pboOffThread(trialsOf(3), 'sharpe', { entry: NEVER_LOADS, signal: abort.signal });
+    abort.abort(reason);
+    await expect(waiting).rejects.toBe(reason);
+    // An ended signal starts no thread.
+    await expect(pboOffThread(trialsOf(3), 'sharpe', { signal: abort.signal })).rejects.toBe(reason);
   });
 });
