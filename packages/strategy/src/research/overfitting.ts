@@ -170,6 +170,22 @@ export function probabilityOfOverfitting(
 
 /** CSCV over per-block sums (every trial split into the same blocks). */
 export function pboFromBlocks(trials: readonly BlockStats[], metric: PboOptions['metric'] = 'sharpe'): Pbo | null {
+  const splits = pboSplits(trials, metric);
+  for (;;) {
+    const next = splits.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * {@link pboFromBlocks} one split at a time: the generator yields after each of the C(s, s/2)
+ * splits and returns the PBO, so a caller can spread the work over turns of its event loop
+ * (pbo-thread.ts, when a thread is not to be had).
+ */
+export function* pboSplits(
+  trials: readonly BlockStats[],
+  metric: PboOptions['metric'] = 'sharpe',
+): Generator<void, Pbo | null, void> {
   const nTrials = trials.length;
   const s = trials[0]?.count.length ?? 0;
   if (nTrials < 2 || s < 2 || s % 2 === 1) return null;
@@ -200,6 +216,7 @@ export function pboFromBlocks(trials: readonly BlockStats[], metric: PboOptions[
     for (let j = 0; j < nTrials; j++) if (j !== best && oosPerf[j]! < oosPerf[best]!) rank++;
     const omega = rank / (nTrials + 1);
     logits.push(Math.log(omega / (1 - omega)));
+    yield;
   }
   const overfit = logits.filter((l) => l <= 0).length;
   return { value: overfit / logits.length, splits: logits.length, blocks: s, logits };
