@@ -25,6 +25,18 @@ const games = new Map([[tag.name, tag]]);
 const log = createInMemoryEventLog();
 let redis: RedisServerHandle;
 const harness = failoverHarness({ redisUrl: () => redis.url, games, log, failoverAfterMs: 1_000 });
+/**
+ * The hand-off's processes: a round far longer than the test. It checks that the round carries
+ * over as it was; with 15 s rounds, a busy machine's slow joins and hand-off ended round 1 before
+ * the check (the test failed after 32 s in a loaded full run).
+ */
+const longTag = tagGame({ roundMs: 30 * 60_000, reach: 100, tagbackMs: 100 });
+const handOffHarness = failoverHarness({
+  redisUrl: () => redis.url,
+  games: new Map([[longTag.name, longTag]]),
+  log,
+  failoverAfterMs: 1_000,
+});
 
 interface TagRoom {
   status: string;
@@ -57,9 +69,13 @@ beforeAll(async () => {
   if (found.available) redis = await startRedis();
 });
 // Each test's processes go with it: a live one would take the next test's rooms.
-afterEach(() => harness.cleanUp());
+afterEach(async () => {
+  await harness.cleanUp();
+  await handOffHarness.cleanUp();
+});
 afterAll(async () => {
   await harness.cleanUp();
+  await handOffHarness.cleanUp();
   await redis?.stop();
 });
 
@@ -156,18 +172,18 @@ describe.skipIf(!found.available)(`tag failover across game processes ${found.re
 
 describe.skipIf(!found.available)(`operator hand-off of one room ${found.reason ?? ''}`, () => {
   it('hand-off - an operator moves a tag room mid-round (operations API): players told GAME_ZONE_MOVED resume on the peer, the round goes on', async () => {
-    const east = await harness.gameProcess('op-east');
-    const west = await harness.gameProcess('op-west');
+    const east = await handOffHarness.gameProcess('op-east');
+    const west = await handOffHarness.gameProcess('op-west');
     const runner = east.rooms.create('tag');
     const roomId = runner.roomId;
     const clients: TestGameClient[] = [];
     for (const id of ['ann', 'bob']) {
-      const client = await harness.joinRoom(east.url, id, { room: roomId });
+      const client = await handOffHarness.joinRoom(east.url, id, { room: roomId });
       await client.next(MessageType.RoomWelcome);
       clients.push(client);
     }
     await until(() => roomOf(east, roomId).status === 'playing', { timeoutMs: 60_000, what: 'round 1' });
-    await expect(harness.operations.handOff('tag-nope', 'moving')).rejects.toMatchObject({
+    await expect(handOffHarness.operations.handOff('tag-nope', 'moving')).rejects.toMatchObject({
       code: 'GAME_ROOM_UNKNOWN',
     });
     // Nobody tags: who is it and the round's end stay as they are until the move.
@@ -176,7 +192,7 @@ describe.skipIf(!found.available)(`operator hand-off of one room ${found.reason 
     let moved: { to: string | null; from: string; playersTold: number } | undefined;
     await until(
       async () => {
-        moved = await harness.operations.handOff(roomId, 'moving you').catch((error: { code?: string }) => {
+        moved = await handOffHarness.operations.handOff(roomId, 'moving you').catch((error: { code?: string }) => {
           expect(error.code).toBe('GAME_HANDOFF_UNAVAILABLE');
           return undefined;
         });
@@ -195,11 +211,11 @@ describe.skipIf(!found.available)(`operator hand-off of one room ${found.reason 
       endsAtTick: before.endsAtTick,
     });
     for (const id of ['ann', 'bob']) {
-      const again = await harness.joinRoom(west.url, id, { room: roomId });
+      const again = await handOffHarness.joinRoom(west.url, id, { room: roomId });
       expect(await again.next(MessageType.RoomWelcome)).toMatchObject({ roomId, resumed: true });
     }
     // Inspection through the same operations finds it on its new process.
-    expect(await harness.operations.inspect(roomId)).toMatchObject({ roomId, players: 2 });
+    expect(await handOffHarness.operations.inspect(roomId)).toMatchObject({ roomId, players: 2 });
   }, 180_000);
 });
 
