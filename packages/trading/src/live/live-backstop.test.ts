@@ -127,8 +127,15 @@ describe('live step - the wall backstop judges the runâ€™s CPU, not the machineâ
         timeoutMs: 120_000,
         what: 'both runs decided every candle',
       });
-      // Cut by its backstop with its CPU under budget: reopened, never paused.
-      expect(reopened).toEqual(['heavy']);
+      // Cut by its backstop with its CPU under budget: reopened, never paused. The reopened step's
+      // backstop is doubled (starved-cuts.ts), so the second stop (2.2 s) is within it: one reopen.
+      // Beside a full suite and stress-ng (load 13) the slowed step and that stop passed even the
+      // doubled backstop once: a second reopen, past a longer backstop than the first, no pause.
+      const cuts = warned.filter(([, message]) => message.includes('wall backstop'));
+      expect(reopened.length).toBeGreaterThanOrEqual(1);
+      expect(reopened).toEqual(cuts.map(() => 'heavy'));
+      // The usual backstop is 5Ã— the budget (2 s): a later cut ran past twice that.
+      for (const [fields] of cuts.slice(1)) expect(fields.wallMs).toBeGreaterThanOrEqual(2 * 5 * HEAVY_BUDGET_MS);
       expect(runner.status('heavy')).toMatchObject({ state: 'running', errors: 0 });
       expect(runner.status('heavy')!.pause).toBeUndefined();
       // Every candle decided once, in order, the cut one by the reopened run.
@@ -140,7 +147,8 @@ describe('live step - the wall backstop judges the runâ€™s CPU, not the machineâ
       expect(decided).toEqual(feed.map((e) => (e.data as FeedCandle).closeTime));
       expect(runner.status('neighbour')).toMatchObject({ state: 'running', errors: 0 });
       // Said at warn, with the figures: past its wall backstop, under its budget of CPU.
-      const [cut] = warned.filter(([, message]) => message.includes('wall backstop'));
+      for (const [, message] of cuts) expect(message).toMatch(/machine busy/);
+      const [cut] = cuts;
       expect(cut?.[0]).toMatchObject({ run: 'heavy', tenant: 'owner-heavy', budgetMs: HEAVY_BUDGET_MS });
       expect(cut![0].wallMs).toBeGreaterThanOrEqual(2 * HEAVY_BUDGET_MS);
       expect(cut![0].cpuMs).toBeLessThan(HEAVY_BUDGET_MS);
