@@ -135,7 +135,8 @@ describe('live step - the wall backstop judges the run’s CPU, not the machine�
       expect(reopened.length).toBeGreaterThanOrEqual(1);
       expect(reopened).toEqual(cuts.map(() => 'heavy'));
       // The usual backstop is 5× the budget (2 s): a later cut ran past twice that.
-      for (const [fields] of cuts.slice(1)) expect(fields.wallMs).toBeGreaterThanOrEqual(2 * 5 * HEAVY_BUDGET_MS);
+      for (const [fields] of cuts.slice(1))
+        expect(fields.wallMs).toBeGreaterThanOrEqual(2 * 5 * HEAVY_BUDGET_MS);
       expect(runner.status('heavy')).toMatchObject({ state: 'running', errors: 0 });
       expect(runner.status('heavy')!.pause).toBeUndefined();
       // Every candle decided once, in order, the cut one by the reopened run.
