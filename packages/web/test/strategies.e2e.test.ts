@@ -52,7 +52,8 @@ describe.skipIf(!chromiumBinary.available)('web - strategies in the browser', ()
     await page.getByRole('link', { name: 'Strategies', exact: true }).click();
     await page.getByLabel('Name').fill('cross');
     await page.getByRole('button', { name: 'Create from template' }).click();
-    await page.getByRole('heading', { name: 'cross' }).waitFor();
+    // Creating compiles the template in a sandbox process: server-bound, slow on a busy machine.
+    await page.getByRole('heading', { name: 'cross' }).waitFor({ timeout: SERVER_WAIT_MS });
     const editor = page.getByTestId('strategy-editor').locator('.cm-content');
     await editor.waitFor();
 
