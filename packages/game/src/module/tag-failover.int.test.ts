@@ -188,12 +188,13 @@ describe.skipIf(!found.available)(`operator hand-off of one room ${found.reason 
     });
     // Nobody tags: who is it and the round's end stay as they are until the move.
     const before = { ...roomOf(east, roomId) };
-    // The room's take in the directory lands after its creation: refused (GAME_HANDOFF_UNAVAILABLE) until then.
+    // The room's take in the directory lands after its creation: refused until then, as unavailable
+    // or, before the directory names its process at all, as unknown (seen in a loaded full run).
     let moved: { to: string | null; from: string; playersTold: number } | undefined;
     await until(
       async () => {
         moved = await handOffHarness.operations.handOff(roomId, 'moving you').catch((error: { code?: string }) => {
-          expect(error.code).toBe('GAME_HANDOFF_UNAVAILABLE');
+          expect(['GAME_HANDOFF_UNAVAILABLE', 'GAME_ROOM_UNKNOWN']).toContain(error.code);
           return undefined;
         });
         return moved !== undefined;
