@@ -271,7 +271,7 @@ function diff(
  * Scratch lists of one frame's entities and of one entity's changed values: a frame is computed
  * synchronously, one at a time, so one of each serves every tracker.
  */
-const gathered: (number | FieldValues)[] = [];
+const gathered: unknown[] = [];
 const gatheredValues: unknown[] = [];
 
 /**
@@ -279,11 +279,11 @@ const gatheredValues: unknown[] = [];
  * of them. A list that grows by `push` from `[0]` is reallocated at 17, 41, … items: about five
  * times the allocation of the array it ends as (`[mask, x, y]` of a moved entity).
  */
-function taken<T>(scratch: T[], n: number): T[] {
-  const out = new Array<T>(n);
+function taken(scratch: unknown[], n: number): unknown[] {
+  const out = new Array<unknown>(n);
   for (let i = 0; i < n; i++) {
-    out[i] = scratch[i]!;
-    (scratch as unknown[])[i] = undefined;
+    out[i] = scratch[i];
+    scratch[i] = undefined;
   }
   return out;
 }
