@@ -201,30 +201,21 @@ export class RoomDeltaTracker {
       changed = true;
     }
     const known = this.#entities;
-    // Handle and values of each entity that changed, gathered here and copied into `frame.e` at
-    // its size: grown push by push, the array of a room whose entities all move was allocated
-    // several times over every tick.
-    const e = gathered;
-    let n = 0;
     for (const [id, values] of state.entities) {
       const before = known.get(id);
       if (before === undefined) {
         const handle = this.#handles.of(id);
         known.set(id, { source: values, sent: sentCopy(fields.e, steps.e, values), handle });
         (frame.n ??= {})[id] = handle;
-        e[n++] = handle;
-        e[n++] = sentValues(fields.e, steps.e, values) ?? [0];
+        (frame.e ??= []).push(handle, sentValues(fields.e, steps.e, values) ?? [0]);
+        changed = true;
         continue;
       }
       if (before.source === values) continue;
       before.source = values;
       const d = diff(fields.e, steps.e, before.sent, values);
       if (!d) continue;
-      e[n++] = before.handle;
-      e[n++] = d;
-    }
-    if (n > 0) {
-      frame.e = taken(e, n);
+      (frame.e ??= []).push(before.handle, d);
       changed = true;
     }
     // Every entity in the state is known by now: more known than present means some are gone.
@@ -249,8 +240,7 @@ function diff(
   sent: Values,
   after: Values,
 ): FieldValues | undefined {
-  const values = gatheredValues;
-  let n = 1;
+  let out: FieldValues | undefined;
   let mask = 0;
   for (let i = 0; i < names.length; i++) {
     const k = names[i]!;
@@ -260,31 +250,9 @@ function diff(
     const copy = Array.isArray(v) ? v.slice() : v;
     sent[k] = copy;
     mask += 2 ** i;
-    values[n++] = copy;
+    (out ??= [0]).push(copy);
   }
-  if (n === 1) return undefined;
-  values[0] = mask;
-  return taken(values, n);
-}
-
-/**
- * Scratch lists of one frame's entities and of one entity's changed values: a frame is computed
- * synchronously, one at a time, so one of each serves every tracker.
- */
-const gathered: unknown[] = [];
-const gatheredValues: unknown[] = [];
-
-/**
- * The first `n` items of a scratch list as a new array of exactly that size; the scratch lets go
- * of them. A list that grows by `push` from `[0]` is reallocated at 17, 41, … items: about five
- * times the allocation of the array it ends as (`[mask, x, y]` of a moved entity).
- */
-function taken(scratch: unknown[], n: number): unknown[] {
-  const out = new Array<unknown>(n);
-  for (let i = 0; i < n; i++) {
-    out[i] = scratch[i];
-    scratch[i] = undefined;
-  }
+  if (out) out[0] = mask;
   return out;
 }
 
