@@ -39,6 +39,28 @@ function statsExecutor(): BacktestExecutor {
   };
 }
 
+/** Counts turns of the event loop from `start()` until `stop()`, which returns the count. */
+function loopTurns() {
+  let turns = 0;
+  let spinning = false;
+  const spin = (): void => {
+    if (!spinning) return;
+    turns++;
+    setImmediate(spin);
+  };
+  return {
+    start(): void {
+      if (spinning) return;
+      spinning = true;
+      setImmediate(spin);
+    },
+    stop(): number {
+      spinning = false;
+      return turns;
+    },
+  };
+}
+
 describe('overfitting - PBO off the server thread (issue 46 finding 7)', () => {
   it('answers what pboFromBlocks answers', async () => {
     const trials = trialsOf(20);
@@ -54,13 +76,7 @@ describe('overfitting - PBO off the server thread (issue 46 finding 7)', () => {
       interval: '1m' as const,
       columns: { closeTime: new Float64Array(161), openTime: new Float64Array(161) },
     };
-    let turns = 0;
-    let spinning = false;
-    const spin = (): void => {
-      if (!spinning) return;
-      turns++;
-      setImmediate(spin);
-    };
+    const turns = loopTurns();
     // When the research runs with the server's defaults, counting event-loop turns from the
     // moment its last trial answered until the report is made
     const report = await runResearch(
@@ -68,35 +84,26 @@ describe('overfitting - PBO off the server thread (issue 46 finding 7)', () => {
       { code: '', feeds: [feed as never], settings },
       { kind: 'search', grid: { a: Array.from({ length: 1_000 }, (_, i) => i) }, objective: 'sharpe', priorTrials: 0 },
       (fraction) => {
-        if (fraction >= 1 && !spinning) {
-          spinning = true;
-          setImmediate(spin);
-        }
+        if (fraction >= 1) turns.start();
       },
     );
-    spinning = false;
+    const turned = turns.stop();
     // Then the PBO over every split was made, and the loop served other work meanwhile
     expect(report.overfitting.pbo).toMatchObject({ splits: 12_870, blocks: 16 });
-    expect(turns).toBeGreaterThan(0);
+    expect(turned).toBeGreaterThan(0);
   });
 
   it("a thread that never loads: the same PBO is computed on the caller's thread, in slices", async () => {
     // Given a thread that does not load its module within its start deadline
     const trials = trialsOf(30);
-    let turns = 0;
-    let spinning = true;
-    const spin = (): void => {
-      if (!spinning) return;
-      turns++;
-      setImmediate(spin);
-    };
-    setImmediate(spin);
+    const turns = loopTurns();
+    turns.start();
     // When the PBO is asked of it
     const pbo = await pboOffThread(trials, 'sharpe', { entry: NEVER_LOADS, startMs: 300 });
-    spinning = false;
+    const turned = turns.stop();
     // Then the answer is pboFromBlocks', and the event loop turned while it was computed
     expect(pbo).toEqual(pboFromBlocks(trials));
-    expect(turns).toBeGreaterThan(0);
+    expect(turned).toBeGreaterThan(0);
   });
 
   it('slices stop at the signal between two slices', async () => {

@@ -7,9 +7,10 @@
  * The thread is a call like any other: it is stopped when the job's signal ends it (a cancel, the
  * job's wall budget). A thread that has not loaded its module within `startMs` is stopped, and the
  * PBO is computed on the caller's thread instead, in slices of a few milliseconds between which
- * its event loop turns: slower to finish on a machine with a core to spare, but it finishes. Seen
- * three times in test processes on a busy machine: a thread that never loaded its module (1.2–1.6 s
- * otherwise, beside the same load), and with it a search left `running`, progress 2/3, for ever.
+ * its event loop turns: slower to finish on a machine with a core to spare, but it finishes. A
+ * search once sat `running`, progress 2/3, for ever in a busy test process, its trials done: this
+ * thread was the only wait of that path without a deadline (not shown to be the cause). A thread
+ * loads in 1.2–1.6 s beside a loaded full run.
  */
 import { Worker } from 'node:worker_threads';
 import { TicklineError } from '@tickline/kernel';
@@ -84,7 +85,6 @@ function onThread(
   if (signal?.aborted) return Promise.reject(signal.reason as Error);
   return new Promise<Pbo | null>((resolve, reject) => {
     const worker = new Worker(options.entry ?? PBO_WORKER, { workerData: { trials, metric } });
-    let loaded = false;
     let settled = false;
     const settle = (end: () => void): void => {
       if (settled) return;
@@ -101,12 +101,12 @@ function onThread(
     const onAbort = (): void => settle(() => reject(signal!.reason as Error));
     signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (message: Pbo | null | typeof PBO_THREAD_LOADED) => {
-      if (message === PBO_THREAD_LOADED && !loaded) {
-        loaded = true;
+      // Loaded: no start deadline from here (an answer is a Pbo or null, never this string).
+      if (message === PBO_THREAD_LOADED) {
         clearTimeout(startTimer);
         return;
       }
-      settle(() => resolve(message as Pbo | null));
+      settle(() => resolve(message));
     });
     worker.once('error', (error) =>
       settle(() =>
